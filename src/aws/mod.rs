@@ -1,0 +1,283 @@
+//! Access to AWS: credentials and region, the optional AssumeRole with an
+//! external ID, and one module per API that turns SDK responses into the
+//! plain records of [`crate::model`].
+//!
+//! Every paginated call follows `NextToken` to the end, and every call is
+//! counted in [`CallCounter`] so the snapshot can record what was asked.
+
+pub mod identity_store;
+pub mod organizations;
+pub mod sso_admin;
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use aws_config::BehaviorVersion;
+use aws_config::sts::AssumeRoleProvider;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use aws_types::SdkConfig;
+use aws_types::region::Region;
+
+use crate::model::CallCounts;
+
+/// How to obtain credentials and which region to read.
+#[derive(Debug, Clone, Default)]
+pub struct ConnectOptions {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub role_arn: Option<String>,
+    /// Passed to AssumeRole only; never stored or printed.
+    pub external_id: Option<String>,
+    pub session_name: Option<String>,
+}
+
+/// Clients for every API that sync reads, sharing one configuration.
+pub struct Clients {
+    pub sts: aws_sdk_sts::Client,
+    pub sso_admin: aws_sdk_ssoadmin::Client,
+    pub identity_store: aws_sdk_identitystore::Client,
+    pub organizations: aws_sdk_organizations::Client,
+    pub region: String,
+    pub role_arn: Option<String>,
+    pub calls: CallCounter,
+}
+
+/// The identity that the sync's credentials resolve to.
+#[derive(Debug, Clone)]
+pub struct CallerIdentity {
+    pub arn: String,
+    pub account: String,
+}
+
+/// Session name for AssumeRole when none is given.
+const DEFAULT_SESSION_NAME: &str = "idcdb-sync";
+
+/// A failed AWS call, with the operation, AWS's error code and a next step.
+#[derive(Debug, thiserror::Error)]
+#[error("{service} {operation} failed: {detail}{hint}")]
+pub struct AwsError {
+    pub service: &'static str,
+    pub operation: &'static str,
+    /// AWS's error code, such as `AccessDeniedException`, when AWS sent one.
+    pub code: Option<String>,
+    pub detail: String,
+    hint: String,
+}
+
+impl AwsError {
+    /// True when AWS rejected the call for lack of permission.
+    pub fn is_access_denied(&self) -> bool {
+        matches!(
+            self.code.as_deref(),
+            Some("AccessDeniedException" | "AccessDenied")
+        )
+    }
+
+    /// True when the credentials themselves were missing, invalid or expired.
+    pub fn is_credentials_problem(&self) -> bool {
+        matches!(
+            self.code.as_deref(),
+            Some(
+                "ExpiredToken"
+                    | "ExpiredTokenException"
+                    | "InvalidClientTokenId"
+                    | "UnrecognizedClientException"
+                    | "InvalidSignatureException"
+                    | "SignatureDoesNotMatch"
+            )
+        ) || self.detail.contains("failed to load credentials")
+            || self.detail.contains("no credentials")
+    }
+}
+
+/// Converts an SDK error into an [`AwsError`] naming the operation.
+pub(crate) fn aws_error<E, R>(
+    service: &'static str,
+    operation: &'static str,
+    error: SdkError<E, R>,
+) -> AwsError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    let code = error.code().map(str::to_string);
+    let detail = match (&code, error.message()) {
+        (Some(code), Some(message)) => format!("{code}: {message}"),
+        (Some(code), None) => code.clone(),
+        _ => DisplayErrorContext(&error).to_string(),
+    };
+    let hint = hint_for(service, operation, code.as_deref(), &detail);
+    AwsError {
+        service,
+        operation,
+        code,
+        detail,
+        hint,
+    }
+}
+
+fn hint_for(service: &str, operation: &str, code: Option<&str>, detail: &str) -> String {
+    let next_step = match code {
+        Some("AccessDeniedException" | "AccessDenied") => format!(
+            "the credentials are not allowed to call {service}:{operation}; grant the read-only \
+             policy from the README to the role, and run from the management account or the \
+             delegated administrator account of IAM Identity Center"
+        ),
+        Some("ExpiredToken" | "ExpiredTokenException") => {
+            "the credentials have expired; refresh them (for example `aws sso login`) and retry"
+                .to_string()
+        }
+        Some("InvalidClientTokenId" | "UnrecognizedClientException") => {
+            "the access key is not valid; check the profile or the AWS_* environment variables"
+                .to_string()
+        }
+        Some("ThrottlingException" | "Throttling") => {
+            "AWS kept throttling the call after retries; run the sync again later".to_string()
+        }
+        _ if detail.contains("dispatch failure") || detail.contains("io error") => {
+            "AWS could not be reached; check the network, the region and any AWS_ENDPOINT_URL"
+                .to_string()
+        }
+        _ if detail.contains("failed to load credentials") || detail.contains("no credentials") => {
+            "no usable credentials were found; set a profile with --profile or AWS_PROFILE, or \
+             the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY environment variables"
+                .to_string()
+        }
+        _ => return String::new(),
+    };
+    format!("\n  next step: {next_step}")
+}
+
+/// Counts API calls per (service, operation) across concurrent fetchers.
+#[derive(Debug, Default)]
+pub struct CallCounter {
+    counts: Mutex<BTreeMap<(&'static str, &'static str), u64>>,
+}
+
+impl CallCounter {
+    pub fn record(&self, service: &'static str, operation: &'static str) {
+        let mut counts = self
+            .counts
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        *counts.entry((service, operation)).or_default() += 1;
+    }
+
+    pub fn snapshot(&self) -> CallCounts {
+        let counts = self
+            .counts
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        counts
+            .iter()
+            .map(|((service, operation), count)| {
+                ((service.to_string(), operation.to_string()), *count)
+            })
+            .collect()
+    }
+}
+
+/// Loads the SDK configuration, assumes the role when one is given, and
+/// builds the clients.
+pub async fn connect(options: &ConnectOptions) -> Clients {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    if let Some(profile) = &options.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(region) = &options.region {
+        loader = loader.region(Region::new(region.clone()));
+    }
+    let base = loader.load().await;
+
+    let config = match &options.role_arn {
+        Some(role_arn) => assume_role(&base, role_arn, options).await,
+        None => base,
+    };
+    Clients::new(&config, options.role_arn.clone())
+}
+
+async fn assume_role(base: &SdkConfig, role_arn: &str, options: &ConnectOptions) -> SdkConfig {
+    let session_name = options
+        .session_name
+        .clone()
+        .unwrap_or_else(|| DEFAULT_SESSION_NAME.to_string());
+    let mut builder = AssumeRoleProvider::builder(role_arn)
+        .session_name(session_name)
+        .configure(base);
+    if let Some(external_id) = &options.external_id {
+        builder = builder.external_id(external_id.clone());
+    }
+
+    // The provider refreshes the role's credentials before they expire, so a
+    // long sync keeps working past the session duration.
+    let provider = builder.build().await;
+    base.to_builder()
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(provider),
+        )
+        .build()
+}
+
+impl Clients {
+    /// Builds the clients from an SDK configuration.
+    pub fn new(config: &SdkConfig, role_arn: Option<String>) -> Self {
+        Self {
+            sts: aws_sdk_sts::Client::new(config),
+            sso_admin: aws_sdk_ssoadmin::Client::new(config),
+            identity_store: aws_sdk_identitystore::Client::new(config),
+            organizations: aws_sdk_organizations::Client::new(config),
+            region: config
+                .region()
+                .map(|region| region.to_string())
+                .unwrap_or_default(),
+            role_arn,
+            calls: CallCounter::default(),
+        }
+    }
+
+    /// Returns the identity of the credentials, which also proves that they
+    /// work (and that AssumeRole succeeded, when a role was given).
+    pub async fn caller_identity(&self) -> Result<CallerIdentity, AwsError> {
+        self.calls.record("sts", "GetCallerIdentity");
+        let output = self
+            .sts
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|error| aws_error("sts", "GetCallerIdentity", error))?;
+        Ok(CallerIdentity {
+            arn: output.arn.unwrap_or_default(),
+            account: output.account.unwrap_or_default(),
+        })
+    }
+}
+
+/// Returns the token of the next page, or `None` after the last page.
+///
+/// Guards a pagination loop against a service that returns the same token
+/// forever.
+pub(crate) fn next_page(
+    service: &'static str,
+    operation: &'static str,
+    previous: &Option<String>,
+    next: Option<String>,
+) -> Result<Option<String>, AwsError> {
+    match next {
+        Some(token) if token.is_empty() => Ok(None),
+        Some(token) if previous.as_deref() == Some(token.as_str()) => Err(AwsError {
+            service,
+            operation,
+            code: None,
+            detail: "the service returned the same NextToken twice".to_string(),
+            hint: String::new(),
+        }),
+        other => Ok(other),
+    }
+}
+
+/// Formats an SDK timestamp as RFC 3339 UTC text.
+pub(crate) fn rfc3339(time: &aws_smithy_types::DateTime) -> Option<String> {
+    time.fmt(aws_smithy_types::date_time::Format::DateTime).ok()
+}

@@ -1,0 +1,90 @@
+//! The command line: argument definitions and the glue that hands them to
+//! the library. One module per subcommand.
+//!
+//! Exit codes, one per kind of failure, so scripts and schedulers can react:
+//!
+//! | code | meaning |
+//! |------|---------|
+//! | 0 | success |
+//! | 1 | an unexpected internal error |
+//! | 2 | invalid command line |
+//! | 3 | AWS credentials or permissions: missing, expired, denied, AssumeRole rejected |
+//! | 4 | AWS data could not be read: an API failed after retries, or no instance |
+//! | 5 | the snapshot file: missing, not a snapshot, newer schema, cannot be written |
+//! | 6 | the query: invalid SQL, a write statement, an unknown report |
+
+mod query;
+mod sync;
+
+use clap::{Parser, Subcommand};
+
+pub use query::QueryArgs;
+pub use sync::SyncArgs;
+
+use crate::report::QueryError;
+use crate::store::StoreError;
+use crate::sync::SyncError;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "idcdb",
+    version,
+    about = "Copy an AWS IAM Identity Center configuration into a SQLite snapshot and query it",
+    long_about = None,
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read Identity Center, Identity Store and Organizations into a new snapshot file.
+    Sync(SyncArgs),
+    /// Run a bundled report or ad hoc SQL against a snapshot, read-only.
+    Query(QueryArgs),
+}
+
+/// A failure of a command, with the exit code it maps to.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Sync(#[from] SyncError),
+    #[error(transparent)]
+    Query(#[from] QueryError),
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Usage(_) => 2,
+            CliError::Sync(SyncError::Aws(error))
+                if error.is_access_denied() || error.is_credentials_problem() =>
+            {
+                3
+            }
+            CliError::Sync(SyncError::AssumeRole { .. }) => 3,
+            CliError::Sync(SyncError::Aws(_) | SyncError::NoInstance { .. }) => 4,
+            CliError::Sync(SyncError::Store(_)) => 5,
+            CliError::Query(QueryError::Store(_)) => 5,
+            CliError::Query(QueryError::Output(_) | QueryError::Csv(_)) => 1,
+            CliError::Query(_) => 6,
+        }
+    }
+}
+
+impl From<StoreError> for CliError {
+    fn from(error: StoreError) -> Self {
+        CliError::Sync(SyncError::Store(error))
+    }
+}
+
+/// Runs the parsed command.
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Sync(args) => sync::run(args),
+        Command::Query(args) => query::run(args),
+    }
+}

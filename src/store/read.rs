@@ -1,0 +1,74 @@
+//! Opening a snapshot for queries without changing a byte of it.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags};
+
+use super::{StoreError, schema_version};
+
+/// Opens an existing snapshot read-only and checks that idcdb wrote it with a
+/// schema this build understands.
+///
+/// The connection is opened with `SQLITE_OPEN_READ_ONLY` and `query_only`, so
+/// any write statement fails and the file's bytes stay as they were.
+pub fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
+    let metadata = std::fs::metadata(path).map_err(|_| StoreError::NotFound {
+        path: path.to_path_buf(),
+    })?;
+    if metadata.is_dir() {
+        return Err(StoreError::IsFolder {
+            path: path.to_path_buf(),
+        });
+    }
+    if metadata.len() == 0 {
+        return Err(StoreError::NotASnapshot {
+            path: path.to_path_buf(),
+            reason: "the file is empty".to_string(),
+        });
+    }
+
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let sqlite_error = |source| StoreError::Sqlite {
+        path: path.to_path_buf(),
+        source,
+    };
+    let conn = Connection::open_with_flags(path, flags).map_err(sqlite_error)?;
+    conn.pragma_update(None, "query_only", true)
+        .map_err(sqlite_error)?;
+
+    let found = read_schema_version(&conn).map_err(|reason| StoreError::NotASnapshot {
+        path: path.to_path_buf(),
+        reason,
+    })?;
+    let supported = schema_version();
+    if found > supported {
+        return Err(StoreError::NewerSchema {
+            path: path.to_path_buf(),
+            found,
+            supported,
+        });
+    }
+    Ok(conn)
+}
+
+/// Reads the newest applied migration from refinery's history table.
+fn read_schema_version(conn: &Connection) -> Result<i64, String> {
+    let has_history: bool = conn
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master \
+             WHERE type = 'table' AND name = 'refinery_schema_history')",
+            [],
+            |row| row.get(0),
+        )
+        .map_err(|error| error.to_string())?;
+    if !has_history {
+        return Err("it has no refinery_schema_history table".to_string());
+    }
+
+    conn.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM refinery_schema_history",
+        [],
+        |row| row.get(0),
+    )
+    .map_err(|error| error.to_string())
+}
