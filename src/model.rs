@@ -18,6 +18,17 @@ pub struct Instance {
     pub regions: Option<String>,
 }
 
+/// The encryption of an instance, from DescribeInstance.
+#[derive(Debug, Clone)]
+pub struct InstanceEncryption {
+    pub instance_arn: String,
+    /// `AWS_OWNED_KMS_KEY` or `CUSTOMER_MANAGED_KEY`.
+    pub key_type: Option<String>,
+    pub kms_key_arn: Option<String>,
+    pub status: Option<String>,
+    pub status_reason: Option<String>,
+}
+
 /// An AWS account as AWS Organizations lists it.
 #[derive(Debug, Clone)]
 pub struct Account {
@@ -37,6 +48,105 @@ pub struct PermissionSet {
     pub session_duration: Option<String>,
     pub relay_state: Option<String>,
     pub created_at: Option<String>,
+    /// The inline policy document as JSON text; `None` when the set has none.
+    pub inline_policy: Option<String>,
+}
+
+/// An AWS managed policy attached to a permission set.
+#[derive(Debug, Clone)]
+pub struct ManagedPolicy {
+    pub permission_set_arn: String,
+    pub policy_arn: String,
+    pub policy_name: Option<String>,
+}
+
+/// A customer managed policy reference: a policy of this name and path must
+/// exist in each account the permission set is provisioned to.
+#[derive(Debug, Clone)]
+pub struct CustomerManagedPolicy {
+    pub permission_set_arn: String,
+    pub policy_name: String,
+    pub policy_path: Option<String>,
+}
+
+/// The permissions boundary of a permission set: either a managed policy ARN
+/// or a customer managed policy reference.
+#[derive(Debug, Clone)]
+pub struct PermissionsBoundary {
+    pub permission_set_arn: String,
+    pub managed_policy_arn: Option<String>,
+    pub customer_policy_name: Option<String>,
+    pub customer_policy_path: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PermissionSetTag {
+    pub permission_set_arn: String,
+    pub key: String,
+    pub value: String,
+}
+
+/// An account a permission set is provisioned to.
+#[derive(Debug, Clone)]
+pub struct ProvisionedAccount {
+    pub instance_arn: String,
+    pub permission_set_arn: String,
+    pub account_id: String,
+    /// `LATEST_PERMISSION_SET_PROVISIONED`, or
+    /// `LATEST_PERMISSION_SET_NOT_PROVISIONED` when the account still has an
+    /// older version of the permission set.
+    pub provisioning_status: String,
+}
+
+/// An application of an instance, as ListApplications returns it.
+#[derive(Debug, Clone)]
+pub struct Application {
+    pub application_arn: String,
+    pub instance_arn: String,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub application_provider_arn: Option<String>,
+    pub application_account: Option<String>,
+    pub status: Option<String>,
+    /// `ENABLED` or `DISABLED`: whether the AWS access portal shows it.
+    pub portal_visibility: Option<String>,
+    pub sign_in_origin: Option<String>,
+    pub sign_in_url: Option<String>,
+    pub created_at: Option<String>,
+    pub created_from: Option<String>,
+    /// Whether users need an assignment to use the application; `None` when
+    /// GetApplicationAssignmentConfiguration could not be read.
+    pub assignment_required: Option<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ApplicationProvider {
+    pub application_provider_arn: String,
+    pub display_name: Option<String>,
+    pub description: Option<String>,
+    pub federation_protocol: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ApplicationAssignment {
+    pub instance_arn: String,
+    pub application_arn: String,
+    /// `USER` or `GROUP`.
+    pub principal_type: String,
+    pub principal_id: String,
+}
+
+/// Whether one part of the configuration was read completely, per instance
+/// where it applies. Reports use it to tell "none" from "not read".
+#[derive(Debug, Clone)]
+pub struct Coverage {
+    /// The instance ARN, or `organization` for account names.
+    pub scope: String,
+    /// The table or group of tables the part fills, such as `applications`.
+    pub part: String,
+    pub complete: bool,
+    /// Why the part is missing, when it is.
+    pub detail: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,5 +225,16 @@ pub struct SnapshotInfo {
     pub source: String,
 }
 
+/// Requests sent for one operation during a sync.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallCount {
+    /// Every request sent, retries included.
+    pub calls: u64,
+    /// Requests that were sent again after a failure.
+    pub retries: u64,
+    /// Answers that were ThrottlingException or HTTP 429.
+    pub throttled: u64,
+}
+
 /// API calls made during one sync, per (service, operation).
-pub type CallCounts = std::collections::BTreeMap<(String, String), u64>;
+pub type CallCounts = std::collections::BTreeMap<(String, String), CallCount>;

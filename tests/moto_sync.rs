@@ -68,7 +68,23 @@ fn query(db: &Path, args: &[&str]) -> std::process::Output {
 }
 
 fn query_json(db: &Path, sql: &str) -> Vec<Value> {
-    let output = query(db, &["--sql", sql, "--format", "json"]);
+    query_json_with(db, sql, &[])
+}
+
+/// Runs ad hoc SQL with `--param NAME=VALUE` bindings and parses its JSON.
+fn query_json_with(db: &Path, sql: &str, params: &[(&str, &str)]) -> Vec<Value> {
+    let mut args = vec![
+        "--sql".to_string(),
+        sql.to_string(),
+        "--format".to_string(),
+        "json".to_string(),
+    ];
+    for (name, value) in params {
+        args.push("--param".to_string());
+        args.push(format!("{name}={value}"));
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let output = query(db, &args);
     assert!(
         output.status.success(),
         "{}",
@@ -225,6 +241,107 @@ fn snapshot_keeps_deleted_principals_and_counts() {
     );
     assert_eq!(count("SELECT COUNT(*) AS n FROM warnings"), 0);
     assert!(count("SELECT SUM(calls) AS n FROM api_calls") > 10);
+}
+
+#[test]
+fn permission_set_details_match_fixture_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let moto = Moto::start();
+    let model = moto.build_fixture(dir.path());
+    let db = dir.path().join("snapshot.db");
+    sync(&moto, &db);
+
+    for set in model["permission_sets"].as_array().unwrap() {
+        let arn = set["arn"].as_str().unwrap();
+        let rows = query_json_with(
+            &db,
+            "SELECT name, description, session_duration, relay_state, inline_policy \
+                 FROM permission_sets WHERE permission_set_arn = :arn",
+            &[("arn", arn)],
+        );
+        assert_eq!(rows.len(), 1, "{arn}");
+        for key in [
+            "name",
+            "description",
+            "session_duration",
+            "relay_state",
+            "inline_policy",
+        ] {
+            assert_eq!(rows[0][key], set[key], "{key} of {arn}");
+        }
+
+        let managed: Vec<Value> = query_json_with(
+            &db,
+            "SELECT policy_arn AS arn, policy_name AS name FROM \
+                 permission_set_managed_policies WHERE permission_set_arn = :arn \
+                 ORDER BY policy_arn",
+            &[("arn", arn)],
+        );
+        let mut expected_managed = set["managed_policies"].as_array().unwrap().clone();
+        expected_managed.sort_by_key(|policy| policy["arn"].as_str().unwrap().to_string());
+        assert_eq!(managed, expected_managed, "managed policies of {arn}");
+
+        let customer: Vec<Value> = query_json_with(
+            &db,
+            "SELECT policy_name AS name, policy_path AS path FROM \
+                 permission_set_customer_managed_policies WHERE permission_set_arn = :arn \
+                 ORDER BY policy_name, policy_path",
+            &[("arn", arn)],
+        );
+        assert_eq!(
+            customer,
+            *set["customer_managed_policies"].as_array().unwrap(),
+            "customer managed policies of {arn}"
+        );
+
+        let boundary = query_json_with(
+            &db,
+            "SELECT managed_policy_arn, customer_policy_name, customer_policy_path FROM \
+                 permission_set_boundaries WHERE permission_set_arn = :arn",
+            &[("arn", arn)],
+        );
+        match &set["permissions_boundary"] {
+            Value::Null => assert!(boundary.is_empty(), "{arn} has no boundary"),
+            expected => {
+                assert_eq!(boundary.len(), 1, "{arn} has one boundary");
+                for (key, value) in expected.as_object().unwrap() {
+                    assert_eq!(&boundary[0][key], value, "boundary {key} of {arn}");
+                }
+            }
+        }
+
+        let tags: serde_json::Map<String, Value> = query_json_with(
+            &db,
+            "SELECT key, value FROM permission_set_tags WHERE permission_set_arn = :arn",
+            &[("arn", arn)],
+        )
+        .into_iter()
+        .map(|row| {
+            (
+                row["key"].as_str().unwrap().to_string(),
+                row["value"].clone(),
+            )
+        })
+        .collect();
+        assert_eq!(Value::Object(tags), set["tags"], "tags of {arn}");
+
+        let provisioned: Vec<Value> = query_json_with(
+            &db,
+            "SELECT account_id FROM permission_set_provisioned_accounts \
+                 WHERE permission_set_arn = :arn \
+                 AND provisioning_status = 'LATEST_PERMISSION_SET_PROVISIONED' \
+                 ORDER BY account_id",
+            &[("arn", arn)],
+        )
+        .into_iter()
+        .map(|row| row["account_id"].clone())
+        .collect();
+        assert_eq!(
+            provisioned,
+            *set["provisioned_accounts"].as_array().unwrap(),
+            "provisioned accounts of {arn}"
+        );
+    }
 }
 
 #[test]

@@ -6,7 +6,7 @@
 use aws_sdk_identitystore::types::{ExternalId, MemberId};
 use serde_json::json;
 
-use super::{AwsError, Clients, aws_error, next_page, rfc3339};
+use super::{AwsError, Clients, next_page, rfc3339};
 use crate::model::{Group, GroupMembership, User};
 use crate::store::{Record, RecordSink, StoreError};
 
@@ -32,15 +32,15 @@ impl Clients {
         let mut count = 0;
         let mut token = None;
         loop {
-            self.calls.record(SERVICE, OPERATION);
             let output = self
-                .identity_store
-                .list_users()
-                .identity_store_id(identity_store_id)
-                .set_next_token(token.clone())
-                .send()
-                .await
-                .map_err(|error| aws_error(SERVICE, OPERATION, error))?;
+                .call(SERVICE, OPERATION, || {
+                    self.identity_store
+                        .list_users()
+                        .identity_store_id(identity_store_id)
+                        .set_next_token(token.clone())
+                        .send()
+                })
+                .await?;
             for user in output.users {
                 sink.send(Record::User(convert_user(user))).await?;
                 count += 1;
@@ -63,15 +63,15 @@ impl Clients {
         let mut group_ids = Vec::new();
         let mut token = None;
         loop {
-            self.calls.record(SERVICE, OPERATION);
             let output = self
-                .identity_store
-                .list_groups()
-                .identity_store_id(identity_store_id)
-                .set_next_token(token.clone())
-                .send()
-                .await
-                .map_err(|error| aws_error(SERVICE, OPERATION, error))?;
+                .call(SERVICE, OPERATION, || {
+                    self.identity_store
+                        .list_groups()
+                        .identity_store_id(identity_store_id)
+                        .set_next_token(token.clone())
+                        .send()
+                })
+                .await?;
             for group in output.groups {
                 group_ids.push(group.group_id.clone());
                 let record = Group {
@@ -103,16 +103,16 @@ impl Clients {
         let mut count = 0;
         let mut token = None;
         loop {
-            self.calls.record(SERVICE, OPERATION);
             let output = self
-                .identity_store
-                .list_group_memberships()
-                .identity_store_id(identity_store_id)
-                .group_id(group_id)
-                .set_next_token(token.clone())
-                .send()
-                .await
-                .map_err(|error| aws_error(SERVICE, OPERATION, error))?;
+                .call(SERVICE, OPERATION, || {
+                    self.identity_store
+                        .list_group_memberships()
+                        .identity_store_id(identity_store_id)
+                        .group_id(group_id)
+                        .set_next_token(token.clone())
+                        .send()
+                })
+                .await?;
             for membership in output.group_memberships {
                 // MemberId is a union; a user is its only member type today.
                 let Some(MemberId::UserId(user_id)) = membership.member_id else {

@@ -5,22 +5,25 @@
 //! Every paginated call follows `NextToken` to the end, and every call is
 //! counted in [`CallCounter`] so the snapshot can record what was asked.
 
+mod call;
 pub mod identity_store;
 pub mod organizations;
 pub mod sso_admin;
 
-use std::collections::BTreeMap;
-use std::sync::Mutex;
+use std::time::Duration;
 
 use aws_config::BehaviorVersion;
+use aws_config::retry::RetryConfig;
 use aws_config::sts::AssumeRoleProvider;
+use aws_config::timeout::TimeoutConfig;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use aws_types::SdkConfig;
 use aws_types::region::Region;
 
-use crate::model::CallCounts;
+pub use call::{CallCounter, MAX_THROTTLE_RETRIES, MAX_TRANSIENT_RETRIES, RateLimiter, Rates};
 
 /// How to obtain credentials and which region to read.
 #[derive(Debug, Clone, Default)]
@@ -31,6 +34,7 @@ pub struct ConnectOptions {
     /// Passed to AssumeRole only; never stored or printed.
     pub external_id: Option<String>,
     pub session_name: Option<String>,
+    pub rates: Rates,
 }
 
 /// Clients for every API that sync reads, sharing one configuration.
@@ -42,6 +46,7 @@ pub struct Clients {
     pub region: String,
     pub role_arn: Option<String>,
     pub calls: CallCounter,
+    pub limiter: RateLimiter,
 }
 
 /// The identity that the sync's credentials resolve to.
@@ -92,21 +97,34 @@ impl AwsError {
     }
 }
 
+/// Longest wait for one attempt of a call; a hung connection then fails and
+/// is retried like a reset one.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Displays an SDK error with its whole chain of causes.
+pub(crate) struct DisplayError<'a, E>(pub &'a E);
+
+impl<E: std::error::Error> std::fmt::Display for DisplayError<'_, E> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(formatter, "{}", DisplayErrorContext(self.0))
+    }
+}
+
 /// Converts an SDK error into an [`AwsError`] naming the operation.
-pub(crate) fn aws_error<E, R>(
+pub(crate) fn aws_error<E>(
     service: &'static str,
     operation: &'static str,
-    error: SdkError<E, R>,
+    error: SdkError<E, HttpResponse>,
 ) -> AwsError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug + Send + Sync + 'static,
 {
     let code = error.code().map(str::to_string);
     let detail = match (&code, error.message()) {
         (Some(code), Some(message)) => format!("{code}: {message}"),
         (Some(code), None) => code.clone(),
-        _ => DisplayErrorContext(&error).to_string(),
+        _ => describe_uncoded(&error),
     };
     let hint = hint_for(service, operation, code.as_deref(), &detail);
     AwsError {
@@ -116,6 +134,43 @@ where
         detail,
         hint,
     }
+}
+
+/// Describes an error that carries no AWS error code in one line, without
+/// the raw response the SDK's own display includes.
+fn describe_uncoded<E>(error: &SdkError<E, HttpResponse>) -> String
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    match error {
+        SdkError::TimeoutError(_) => "the request timed out".to_string(),
+        SdkError::DispatchFailure(failure) if failure.is_io() => {
+            format!("dispatch failure: io error: {}", source_chain(error))
+        }
+        SdkError::DispatchFailure(failure) if failure.is_timeout() => {
+            "dispatch failure: the connection timed out".to_string()
+        }
+        SdkError::ServiceError(service_error) => format!(
+            "the service answered HTTP {} without an AWS error code",
+            service_error.raw().status().as_u16()
+        ),
+        SdkError::ResponseError(response_error) => format!(
+            "the service answered HTTP {} with a body that could not be parsed",
+            response_error.raw().status().as_u16()
+        ),
+        _ => DisplayErrorContext(error).to_string(),
+    }
+}
+
+/// Joins the messages of an error's sources, innermost last.
+fn source_chain(error: &dyn std::error::Error) -> String {
+    let mut messages = Vec::new();
+    let mut current = error.source();
+    while let Some(source) = current {
+        messages.push(source.to_string());
+        current = source.source();
+    }
+    messages.join(": ")
 }
 
 fn hint_for(service: &str, operation: &str, code: Option<&str>, detail: &str) -> String {
@@ -150,39 +205,19 @@ fn hint_for(service: &str, operation: &str, code: Option<&str>, detail: &str) ->
     format!("\n  next step: {next_step}")
 }
 
-/// Counts API calls per (service, operation) across concurrent fetchers.
-#[derive(Debug, Default)]
-pub struct CallCounter {
-    counts: Mutex<BTreeMap<(&'static str, &'static str), u64>>,
-}
-
-impl CallCounter {
-    pub fn record(&self, service: &'static str, operation: &'static str) {
-        let mut counts = self
-            .counts
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner());
-        *counts.entry((service, operation)).or_default() += 1;
-    }
-
-    pub fn snapshot(&self) -> CallCounts {
-        let counts = self
-            .counts
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner());
-        counts
-            .iter()
-            .map(|((service, operation), count)| {
-                ((service.to_string(), operation.to_string()), *count)
-            })
-            .collect()
-    }
-}
-
 /// Loads the SDK configuration, assumes the role when one is given, and
 /// builds the clients.
 pub async fn connect(options: &ConnectOptions) -> Clients {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    // Retries happen in `Clients::call`, which paces them with the rate
+    // limiter and counts them; SDK retries would hide both.
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(RetryConfig::disabled())
+        .timeout_config(
+            TimeoutConfig::builder()
+                .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+                .connect_timeout(CONNECT_TIMEOUT)
+                .build(),
+        );
     if let Some(profile) = &options.profile {
         loader = loader.profile_name(profile);
     }
@@ -195,7 +230,37 @@ pub async fn connect(options: &ConnectOptions) -> Clients {
         Some(role_arn) => assume_role(&base, role_arn, options).await,
         None => base,
     };
-    Clients::new(&config, options.role_arn.clone())
+    Clients::new(&config, options.role_arn.clone(), options.rates)
+}
+
+/// Builds clients for a fixed endpoint with static credentials: the demo's
+/// in-process simulator. Requests still go over HTTP through the SDK.
+pub fn connect_to_endpoint(endpoint_url: &str, region: &str, rates: Rates) -> Clients {
+    let credentials = aws_credential_types::Credentials::new(
+        "AKIDIDCDBDEMO0000000",
+        "idcdb-demo-secret",
+        None,
+        None,
+        "idcdb-demo",
+    );
+    let config = SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(region.to_string()))
+        .endpoint_url(endpoint_url)
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(credentials),
+        )
+        .retry_config(RetryConfig::disabled())
+        .timeout_config(
+            TimeoutConfig::builder()
+                .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+                .connect_timeout(CONNECT_TIMEOUT)
+                .build(),
+        )
+        .sleep_impl(aws_smithy_async::rt::sleep::TokioSleep::new())
+        .time_source(aws_smithy_async::time::SystemTimeSource::new())
+        .build();
+    Clients::new(&config, None, rates)
 }
 
 async fn assume_role(base: &SdkConfig, role_arn: &str, options: &ConnectOptions) -> SdkConfig {
@@ -222,7 +287,7 @@ async fn assume_role(base: &SdkConfig, role_arn: &str, options: &ConnectOptions)
 
 impl Clients {
     /// Builds the clients from an SDK configuration.
-    pub fn new(config: &SdkConfig, role_arn: Option<String>) -> Self {
+    pub fn new(config: &SdkConfig, role_arn: Option<String>, rates: Rates) -> Self {
         Self {
             sts: aws_sdk_sts::Client::new(config),
             sso_admin: aws_sdk_ssoadmin::Client::new(config),
@@ -234,19 +299,18 @@ impl Clients {
                 .unwrap_or_default(),
             role_arn,
             calls: CallCounter::default(),
+            limiter: RateLimiter::new(rates),
         }
     }
 
     /// Returns the identity of the credentials, which also proves that they
     /// work (and that AssumeRole succeeded, when a role was given).
     pub async fn caller_identity(&self) -> Result<CallerIdentity, AwsError> {
-        self.calls.record("sts", "GetCallerIdentity");
         let output = self
-            .sts
-            .get_caller_identity()
-            .send()
-            .await
-            .map_err(|error| aws_error("sts", "GetCallerIdentity", error))?;
+            .call("sts", "GetCallerIdentity", || {
+                self.sts.get_caller_identity().send()
+            })
+            .await?;
         Ok(CallerIdentity {
             arn: output.arn.unwrap_or_default(),
             account: output.account.unwrap_or_default(),

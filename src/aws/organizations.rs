@@ -1,7 +1,7 @@
 //! AWS Organizations: account names and emails. A read-only role may lack
 //! this access, so callers treat a denial as a warning, not a failure.
 
-use super::{AwsError, Clients, aws_error, next_page, rfc3339};
+use super::{AwsError, Clients, next_page, rfc3339};
 use crate::model::Account;
 
 const SERVICE: &str = "organizations";
@@ -13,14 +13,14 @@ impl Clients {
         let mut accounts = Vec::new();
         let mut token = None;
         loop {
-            self.calls.record(SERVICE, OPERATION);
             let output = self
-                .organizations
-                .list_accounts()
-                .set_next_token(token.clone())
-                .send()
-                .await
-                .map_err(|error| aws_error(SERVICE, OPERATION, error))?;
+                .call(SERVICE, OPERATION, || {
+                    self.organizations
+                        .list_accounts()
+                        .set_next_token(token.clone())
+                        .send()
+                })
+                .await?;
             for account in output.accounts.unwrap_or_default() {
                 let Some(account_id) = account.id else {
                     continue;

@@ -1,12 +1,21 @@
 //! IAM Identity Center administration (`sso-admin`): instances, permission
-//! sets, provisioned (permission set, account) pairs and account assignments.
+//! sets with their policies, provisioned (permission set, account) pairs,
+//! account assignments, applications and application assignments.
 
-use aws_sdk_ssoadmin::types::InstanceMetadata;
+use aws_sdk_ssoadmin::types::{InstanceMetadata, ProvisioningStatus};
 
-use super::{AwsError, Clients, aws_error, next_page, rfc3339};
-use crate::model::{AccountAssignment, Instance, PermissionSet};
+use super::{AwsError, Clients, next_page, rfc3339};
+use crate::model::{
+    AccountAssignment, Application, ApplicationAssignment, ApplicationProvider,
+    CustomerManagedPolicy, Instance, InstanceEncryption, ManagedPolicy, PermissionSet,
+    PermissionSetTag, PermissionsBoundary,
+};
 
 const SERVICE: &str = "sso-admin";
+
+/// The two values of AWS's `ProvisioningStatus` filter.
+pub const PROVISIONED: &str = "LATEST_PERMISSION_SET_PROVISIONED";
+pub const NOT_PROVISIONED: &str = "LATEST_PERMISSION_SET_NOT_PROVISIONED";
 
 impl Clients {
     /// Lists every IAM Identity Center instance in the region.
@@ -15,26 +24,52 @@ impl Clients {
         let mut instances = Vec::new();
         let mut token = None;
         loop {
-            self.calls.record(SERVICE, OPERATION);
             let output = self
-                .sso_admin
-                .list_instances()
-                .set_next_token(token.clone())
-                .send()
-                .await
-                .map_err(|error| aws_error(SERVICE, OPERATION, error))?;
-            instances.extend(
-                output
-                    .instances
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter_map(instance),
-            );
+                .call(SERVICE, OPERATION, || {
+                    self.sso_admin
+                        .list_instances()
+                        .set_next_token(token.clone())
+                        .send()
+                })
+                .await?;
+            let page = output.instances.unwrap_or_default();
+            instances.extend(page.into_iter().filter_map(instance));
             token = next_page(SERVICE, OPERATION, &token, output.next_token)?;
             if token.is_none() {
                 return Ok(instances);
             }
         }
+    }
+
+    /// Reads the encryption settings of an instance.
+    pub async fn describe_instance_encryption(
+        &self,
+        instance_arn: &str,
+    ) -> Result<InstanceEncryption, AwsError> {
+        let output = self
+            .call(SERVICE, "DescribeInstance", || {
+                self.sso_admin
+                    .describe_instance()
+                    .instance_arn(instance_arn)
+                    .send()
+            })
+            .await?;
+        let details = output.encryption_configuration_details;
+        Ok(InstanceEncryption {
+            instance_arn: instance_arn.to_string(),
+            key_type: details
+                .as_ref()
+                .and_then(|details| details.key_type.as_ref())
+                .map(|key_type| key_type.as_str().to_string()),
+            kms_key_arn: details
+                .as_ref()
+                .and_then(|details| details.kms_key_arn.clone()),
+            status: details
+                .as_ref()
+                .and_then(|details| details.encryption_status.as_ref())
+                .map(|status| status.as_str().to_string()),
+            status_reason: details.and_then(|details| details.encryption_status_reason),
+        })
     }
 
     /// Lists the ARNs of every permission set of an instance.
@@ -43,15 +78,15 @@ impl Clients {
         let mut arns = Vec::new();
         let mut token = None;
         loop {
-            self.calls.record(SERVICE, OPERATION);
             let output = self
-                .sso_admin
-                .list_permission_sets()
-                .instance_arn(instance_arn)
-                .set_next_token(token.clone())
-                .send()
-                .await
-                .map_err(|error| aws_error(SERVICE, OPERATION, error))?;
+                .call(SERVICE, OPERATION, || {
+                    self.sso_admin
+                        .list_permission_sets()
+                        .instance_arn(instance_arn)
+                        .set_next_token(token.clone())
+                        .send()
+                })
+                .await?;
             arns.extend(output.permission_sets.unwrap_or_default());
             token = next_page(SERVICE, OPERATION, &token, output.next_token)?;
             if token.is_none() {
@@ -60,22 +95,21 @@ impl Clients {
         }
     }
 
-    /// Describes one permission set.
+    /// Describes one permission set. The inline policy is read separately.
     pub async fn describe_permission_set(
         &self,
         instance_arn: &str,
         permission_set_arn: &str,
     ) -> Result<PermissionSet, AwsError> {
-        const OPERATION: &str = "DescribePermissionSet";
-        self.calls.record(SERVICE, OPERATION);
         let output = self
-            .sso_admin
-            .describe_permission_set()
-            .instance_arn(instance_arn)
-            .permission_set_arn(permission_set_arn)
-            .send()
-            .await
-            .map_err(|error| aws_error(SERVICE, OPERATION, error))?;
+            .call(SERVICE, "DescribePermissionSet", || {
+                self.sso_admin
+                    .describe_permission_set()
+                    .instance_arn(instance_arn)
+                    .permission_set_arn(permission_set_arn)
+                    .send()
+            })
+            .await?;
 
         let mut set = PermissionSet {
             permission_set_arn: permission_set_arn.to_string(),
@@ -85,6 +119,7 @@ impl Clients {
             session_duration: None,
             relay_state: None,
             created_at: None,
+            inline_policy: None,
         };
         if let Some(described) = output.permission_set {
             set.name = described.name.unwrap_or_default();
@@ -96,59 +131,199 @@ impl Clients {
         Ok(set)
     }
 
-    /// Lists the accounts a permission set is provisioned to.
-    pub async fn list_accounts_for_provisioned_permission_set(
+    /// Returns the inline policy of a permission set; `None` when it has none
+    /// (AWS returns an empty string then).
+    pub async fn get_inline_policy(
         &self,
         instance_arn: &str,
         permission_set_arn: &str,
-    ) -> Result<Vec<String>, AwsError> {
-        const OPERATION: &str = "ListAccountsForProvisionedPermissionSet";
-        let mut accounts = Vec::new();
+    ) -> Result<Option<String>, AwsError> {
+        let output = self
+            .call(SERVICE, "GetInlinePolicyForPermissionSet", || {
+                self.sso_admin
+                    .get_inline_policy_for_permission_set()
+                    .instance_arn(instance_arn)
+                    .permission_set_arn(permission_set_arn)
+                    .send()
+            })
+            .await?;
+        Ok(output
+            .inline_policy
+            .filter(|policy| !policy.trim().is_empty()))
+    }
+
+    /// Lists the AWS managed policies attached to a permission set.
+    pub async fn list_managed_policies(
+        &self,
+        instance_arn: &str,
+        permission_set_arn: &str,
+    ) -> Result<Vec<ManagedPolicy>, AwsError> {
+        const OPERATION: &str = "ListManagedPoliciesInPermissionSet";
+        let mut policies = Vec::new();
         let mut token = None;
         loop {
-            self.calls.record(SERVICE, OPERATION);
             let output = self
-                .sso_admin
-                .list_accounts_for_provisioned_permission_set()
-                .instance_arn(instance_arn)
-                .permission_set_arn(permission_set_arn)
-                .set_next_token(token.clone())
-                .send()
-                .await
-                .map_err(|error| aws_error(SERVICE, OPERATION, error))?;
-            accounts.extend(output.account_ids.unwrap_or_default());
+                .call(SERVICE, OPERATION, || {
+                    self.sso_admin
+                        .list_managed_policies_in_permission_set()
+                        .instance_arn(instance_arn)
+                        .permission_set_arn(permission_set_arn)
+                        .set_next_token(token.clone())
+                        .send()
+                })
+                .await?;
+            for policy in output.attached_managed_policies.unwrap_or_default() {
+                let Some(policy_arn) = policy.arn else {
+                    continue;
+                };
+                policies.push(ManagedPolicy {
+                    permission_set_arn: permission_set_arn.to_string(),
+                    policy_arn,
+                    policy_name: policy.name,
+                });
+            }
             token = next_page(SERVICE, OPERATION, &token, output.next_token)?;
             if token.is_none() {
-                return Ok(accounts);
+                return Ok(policies);
             }
         }
     }
 
-    /// Lists the permission sets provisioned to an account, whatever their
-    /// provisioning status: an outdated permission set still grants access.
-    pub async fn list_permission_sets_provisioned_to_account(
+    /// Lists the customer managed policy references of a permission set.
+    pub async fn list_customer_managed_policies(
         &self,
         instance_arn: &str,
-        account_id: &str,
-    ) -> Result<Vec<String>, AwsError> {
-        const OPERATION: &str = "ListPermissionSetsProvisionedToAccount";
-        let mut arns = Vec::new();
+        permission_set_arn: &str,
+    ) -> Result<Vec<CustomerManagedPolicy>, AwsError> {
+        const OPERATION: &str = "ListCustomerManagedPolicyReferencesInPermissionSet";
+        let mut policies = Vec::new();
         let mut token = None;
         loop {
-            self.calls.record(SERVICE, OPERATION);
             let output = self
-                .sso_admin
-                .list_permission_sets_provisioned_to_account()
-                .instance_arn(instance_arn)
-                .account_id(account_id)
-                .set_next_token(token.clone())
-                .send()
-                .await
-                .map_err(|error| aws_error(SERVICE, OPERATION, error))?;
-            arns.extend(output.permission_sets.unwrap_or_default());
+                .call(SERVICE, OPERATION, || {
+                    self.sso_admin
+                        .list_customer_managed_policy_references_in_permission_set()
+                        .instance_arn(instance_arn)
+                        .permission_set_arn(permission_set_arn)
+                        .set_next_token(token.clone())
+                        .send()
+                })
+                .await?;
+            for reference in output
+                .customer_managed_policy_references
+                .unwrap_or_default()
+            {
+                policies.push(CustomerManagedPolicy {
+                    permission_set_arn: permission_set_arn.to_string(),
+                    policy_name: reference.name,
+                    policy_path: reference.path,
+                });
+            }
             token = next_page(SERVICE, OPERATION, &token, output.next_token)?;
             if token.is_none() {
-                return Ok(arns);
+                return Ok(policies);
+            }
+        }
+    }
+
+    /// Returns the permissions boundary of a permission set, or `None` when
+    /// it has none (AWS answers ResourceNotFoundException then).
+    pub async fn get_permissions_boundary(
+        &self,
+        instance_arn: &str,
+        permission_set_arn: &str,
+    ) -> Result<Option<PermissionsBoundary>, AwsError> {
+        let result = self
+            .call(SERVICE, "GetPermissionsBoundaryForPermissionSet", || {
+                self.sso_admin
+                    .get_permissions_boundary_for_permission_set()
+                    .instance_arn(instance_arn)
+                    .permission_set_arn(permission_set_arn)
+                    .send()
+            })
+            .await;
+        let output = match result {
+            Ok(output) => output,
+            Err(error) if error.code.as_deref() == Some("ResourceNotFoundException") => {
+                return Ok(None);
+            }
+            Err(error) => return Err(error),
+        };
+
+        let Some(boundary) = output.permissions_boundary else {
+            return Ok(None);
+        };
+        let reference = boundary.customer_managed_policy_reference;
+        Ok(Some(PermissionsBoundary {
+            permission_set_arn: permission_set_arn.to_string(),
+            managed_policy_arn: boundary.managed_policy_arn,
+            customer_policy_name: reference.as_ref().map(|reference| reference.name.clone()),
+            customer_policy_path: reference.and_then(|reference| reference.path),
+        }))
+    }
+
+    /// Lists the tags of a permission set.
+    pub async fn list_permission_set_tags(
+        &self,
+        instance_arn: &str,
+        permission_set_arn: &str,
+    ) -> Result<Vec<PermissionSetTag>, AwsError> {
+        const OPERATION: &str = "ListTagsForResource";
+        let mut tags = Vec::new();
+        let mut token = None;
+        loop {
+            let output = self
+                .call(SERVICE, OPERATION, || {
+                    self.sso_admin
+                        .list_tags_for_resource()
+                        .instance_arn(instance_arn)
+                        .resource_arn(permission_set_arn)
+                        .set_next_token(token.clone())
+                        .send()
+                })
+                .await?;
+            for tag in output.tags.unwrap_or_default() {
+                tags.push(PermissionSetTag {
+                    permission_set_arn: permission_set_arn.to_string(),
+                    key: tag.key,
+                    value: tag.value,
+                });
+            }
+            token = next_page(SERVICE, OPERATION, &token, output.next_token)?;
+            if token.is_none() {
+                return Ok(tags);
+            }
+        }
+    }
+
+    /// Lists the accounts a permission set is provisioned to, optionally only
+    /// those with the given provisioning status.
+    pub async fn list_accounts_for_provisioned_permission_set(
+        &self,
+        instance_arn: &str,
+        permission_set_arn: &str,
+        status: Option<&str>,
+    ) -> Result<Vec<String>, AwsError> {
+        const OPERATION: &str = "ListAccountsForProvisionedPermissionSet";
+        let status = status.map(ProvisioningStatus::from);
+        let mut accounts = Vec::new();
+        let mut token = None;
+        loop {
+            let output = self
+                .call(SERVICE, OPERATION, || {
+                    self.sso_admin
+                        .list_accounts_for_provisioned_permission_set()
+                        .instance_arn(instance_arn)
+                        .permission_set_arn(permission_set_arn)
+                        .set_provisioning_status(status.clone())
+                        .set_next_token(token.clone())
+                        .send()
+                })
+                .await?;
+            accounts.extend(output.account_ids.unwrap_or_default());
+            token = next_page(SERVICE, OPERATION, &token, output.next_token)?;
+            if token.is_none() {
+                return Ok(accounts);
             }
         }
     }
@@ -164,17 +339,17 @@ impl Clients {
         let mut assignments = Vec::new();
         let mut token = None;
         loop {
-            self.calls.record(SERVICE, OPERATION);
             let output = self
-                .sso_admin
-                .list_account_assignments()
-                .instance_arn(instance_arn)
-                .account_id(account_id)
-                .permission_set_arn(permission_set_arn)
-                .set_next_token(token.clone())
-                .send()
-                .await
-                .map_err(|error| aws_error(SERVICE, OPERATION, error))?;
+                .call(SERVICE, OPERATION, || {
+                    self.sso_admin
+                        .list_account_assignments()
+                        .instance_arn(instance_arn)
+                        .account_id(account_id)
+                        .permission_set_arn(permission_set_arn)
+                        .set_next_token(token.clone())
+                        .send()
+                })
+                .await?;
             for assignment in output.account_assignments.unwrap_or_default() {
                 let (Some(principal_type), Some(principal_id)) =
                     (assignment.principal_type, assignment.principal_id)
@@ -198,6 +373,131 @@ impl Clients {
                 return Ok(assignments);
             }
         }
+    }
+
+    /// Lists the applications of an instance. `assignment_required` is left
+    /// unset; [`Clients::get_assignment_required`] reads it.
+    pub async fn list_applications(
+        &self,
+        instance_arn: &str,
+    ) -> Result<Vec<Application>, AwsError> {
+        const OPERATION: &str = "ListApplications";
+        let mut applications = Vec::new();
+        let mut token = None;
+        loop {
+            let output = self
+                .call(SERVICE, OPERATION, || {
+                    self.sso_admin
+                        .list_applications()
+                        .instance_arn(instance_arn)
+                        .set_next_token(token.clone())
+                        .send()
+                })
+                .await?;
+            for listed in output.applications.unwrap_or_default() {
+                let Some(application_arn) = listed.application_arn else {
+                    continue;
+                };
+                let portal = listed.portal_options;
+                let sign_in = portal
+                    .as_ref()
+                    .and_then(|portal| portal.sign_in_options.as_ref());
+                applications.push(Application {
+                    application_arn,
+                    instance_arn: listed
+                        .instance_arn
+                        .unwrap_or_else(|| instance_arn.to_string()),
+                    name: listed.name,
+                    description: listed.description,
+                    application_provider_arn: listed.application_provider_arn,
+                    application_account: listed.application_account,
+                    status: listed.status.map(|status| status.as_str().to_string()),
+                    portal_visibility: portal
+                        .as_ref()
+                        .map(|portal| portal.visibility.as_str().to_string()),
+                    sign_in_origin: sign_in.map(|options| options.origin.as_str().to_string()),
+                    sign_in_url: sign_in.and_then(|options| options.application_url.clone()),
+                    created_at: listed.created_date.as_ref().and_then(rfc3339),
+                    created_from: listed.created_from,
+                    assignment_required: None,
+                });
+            }
+            token = next_page(SERVICE, OPERATION, &token, output.next_token)?;
+            if token.is_none() {
+                return Ok(applications);
+            }
+        }
+    }
+
+    /// Returns whether an application requires assignments.
+    pub async fn get_assignment_required(&self, application_arn: &str) -> Result<bool, AwsError> {
+        let output = self
+            .call(SERVICE, "GetApplicationAssignmentConfiguration", || {
+                self.sso_admin
+                    .get_application_assignment_configuration()
+                    .application_arn(application_arn)
+                    .send()
+            })
+            .await?;
+        Ok(output.assignment_required)
+    }
+
+    /// Lists the users and groups assigned to an application.
+    pub async fn list_application_assignments(
+        &self,
+        instance_arn: &str,
+        application_arn: &str,
+    ) -> Result<Vec<ApplicationAssignment>, AwsError> {
+        const OPERATION: &str = "ListApplicationAssignments";
+        let mut assignments = Vec::new();
+        let mut token = None;
+        loop {
+            let output = self
+                .call(SERVICE, OPERATION, || {
+                    self.sso_admin
+                        .list_application_assignments()
+                        .application_arn(application_arn)
+                        .set_next_token(token.clone())
+                        .send()
+                })
+                .await?;
+            for assignment in output.application_assignments.unwrap_or_default() {
+                assignments.push(ApplicationAssignment {
+                    instance_arn: instance_arn.to_string(),
+                    application_arn: assignment.application_arn,
+                    principal_type: assignment.principal_type.as_str().to_string(),
+                    principal_id: assignment.principal_id,
+                });
+            }
+            token = next_page(SERVICE, OPERATION, &token, output.next_token)?;
+            if token.is_none() {
+                return Ok(assignments);
+            }
+        }
+    }
+
+    /// Describes the provider (the catalog entry) of an application.
+    pub async fn describe_application_provider(
+        &self,
+        provider_arn: &str,
+    ) -> Result<ApplicationProvider, AwsError> {
+        let output = self
+            .call(SERVICE, "DescribeApplicationProvider", || {
+                self.sso_admin
+                    .describe_application_provider()
+                    .application_provider_arn(provider_arn)
+                    .send()
+            })
+            .await?;
+        let display = output.display_data;
+        Ok(ApplicationProvider {
+            application_provider_arn: provider_arn.to_string(),
+            display_name: display.as_ref().and_then(|data| data.display_name.clone()),
+            description: display.and_then(|data| data.description),
+            federation_protocol: output
+                .federation_protocol
+                .map(|protocol| protocol.as_str().to_string()),
+        })
     }
 }
 

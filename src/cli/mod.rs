@@ -13,12 +13,15 @@
 //! | 5 | the snapshot file: missing, not a snapshot, newer schema, cannot be written |
 //! | 6 | the query: invalid SQL, a write statement, an unknown report |
 
+mod output;
 mod query;
+mod reports;
 mod sync;
 
 use clap::{Parser, Subcommand};
 
 pub use query::QueryArgs;
+pub use reports::ReportsArgs;
 pub use sync::SyncArgs;
 
 use crate::report::QueryError;
@@ -43,6 +46,8 @@ pub enum Command {
     Sync(SyncArgs),
     /// Run a bundled report or ad hoc SQL against a snapshot, read-only.
     Query(QueryArgs),
+    /// List the bundled reports, the question each answers, and their parameters.
+    Reports(ReportsArgs),
 }
 
 /// A failure of a command, with the exit code it maps to.
@@ -67,6 +72,7 @@ impl CliError {
             }
             CliError::Sync(SyncError::AssumeRole { .. }) => 3,
             CliError::Sync(SyncError::Aws(_) | SyncError::NoInstance { .. }) => 4,
+            CliError::Sync(SyncError::Demo(_)) => 1,
             CliError::Sync(SyncError::Store(_)) => 5,
             CliError::Query(QueryError::Store(_)) => 5,
             CliError::Query(QueryError::Output(_) | QueryError::Csv(_)) => 1,
@@ -86,5 +92,6 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Sync(args) => sync::run(args),
         Command::Query(args) => query::run(args),
+        Command::Reports(args) => reports::run(args),
     }
 }

@@ -1,17 +1,17 @@
 //! `idcdb query`: arguments and glue to [`crate::report::run_query`].
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::Args;
 
 use super::CliError;
-use crate::report::{self, Format, QuerySource};
+use super::output::{OutputArgs, print_warning};
+use crate::report::{self, QuerySource};
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("source").required(true).args(["report", "sql", "file"])))]
 pub struct QueryArgs {
-    /// Bundled report to run, such as `account-access`.
+    /// Bundled report to run, such as `account-access`; `idcdb reports` lists them.
     pub report: Option<String>,
 
     /// Snapshot file to read; it is opened read-only and never changed.
@@ -26,9 +26,12 @@ pub struct QueryArgs {
     #[arg(long, value_name = "PATH")]
     pub file: Option<PathBuf>,
 
-    /// Output format; a table on a terminal, CSV otherwise.
-    #[arg(long, value_enum)]
-    pub format: Option<Format>,
+    /// Value of a named parameter (`:NAME` in the SQL); may be repeated.
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 pub fn run(args: QueryArgs) -> Result<(), CliError> {
@@ -42,14 +45,21 @@ pub fn run(args: QueryArgs) -> Result<(), CliError> {
             ));
         }
     };
+    let params = report::parse_params(&args.params)?;
+    args.output.check_not_snapshot(&args.db)?;
 
-    let stdout = std::io::stdout();
-    let format = args.format.unwrap_or(if stdout.is_terminal() {
-        Format::Table
-    } else {
-        Format::Csv
-    });
-    let mut out = stdout.lock();
-    report::run_query(&args.db, &source, format, &mut out)?;
+    let mut destination = args.output.open()?;
+    let outcome = report::run_query(
+        &args.db,
+        &source,
+        &params,
+        args.output.format(),
+        destination.writer(),
+    )?;
+    destination.commit()?;
+
+    for gap in &outcome.gaps {
+        print_warning(gap);
+    }
     Ok(())
 }

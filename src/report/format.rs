@@ -1,6 +1,7 @@
-//! Output formats for rows: an aligned table for people, CSV and JSON for
-//! tools. CSV and JSON stream row by row, so a large report does not have to
-//! fit in memory; the table needs every row to size its columns.
+//! Output formats for rows: an aligned table and Markdown for people; CSV,
+//! JSON and NDJSON for tools. Every format but the table streams row by
+//! row, so a large report does not have to fit in memory; the table needs
+//! every row to size its columns.
 
 use std::io::Write;
 
@@ -19,6 +20,210 @@ pub enum Format {
     Csv,
     /// One JSON array of objects, keyed by column name.
     Json,
+    /// One JSON object per line.
+    Ndjson,
+    /// A GitHub-flavoured Markdown table.
+    Markdown,
+}
+
+/// One cell, owned, in the types SQLite returns.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Null,
+    Integer(i64),
+    Real(f64),
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+impl From<ValueRef<'_>> for Cell {
+    fn from(value: ValueRef<'_>) -> Self {
+        match value {
+            ValueRef::Null => Cell::Null,
+            ValueRef::Integer(number) => Cell::Integer(number),
+            ValueRef::Real(number) => Cell::Real(number),
+            ValueRef::Text(bytes) => Cell::Text(String::from_utf8_lossy(bytes).into_owned()),
+            ValueRef::Blob(bytes) => Cell::Blob(bytes.to_vec()),
+        }
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(text: &str) -> Self {
+        Cell::Text(text.to_string())
+    }
+}
+
+impl Cell {
+    /// Text for CSV, table and Markdown cells: NULL is empty, a blob is
+    /// lowercase hex.
+    fn text(&self) -> String {
+        match self {
+            Cell::Null => String::new(),
+            Cell::Integer(number) => number.to_string(),
+            Cell::Real(number) => number.to_string(),
+            Cell::Text(text) => text.clone(),
+            Cell::Blob(bytes) => hex(bytes),
+        }
+    }
+
+    fn json(&self) -> serde_json::Value {
+        match self {
+            Cell::Null => serde_json::Value::Null,
+            Cell::Integer(number) => (*number).into(),
+            Cell::Real(number) => serde_json::Number::from_f64(*number)
+                .map(serde_json::Value::Number)
+                .unwrap_or(serde_json::Value::Null),
+            Cell::Text(text) => text.clone().into(),
+            Cell::Blob(bytes) => hex(bytes).into(),
+        }
+    }
+}
+
+/// Writes rows in one format: `new` writes what comes before the rows,
+/// `row` one row, `finish` what comes after.
+pub struct RowWriter<'a> {
+    format: Format,
+    columns: Vec<String>,
+    out: Output<'a>,
+    table: Option<Table>,
+    rows: u64,
+}
+
+/// The destination, wrapped by the CSV writer in CSV format, which needs to
+/// own it.
+enum Output<'a> {
+    Plain(&'a mut dyn Write),
+    Csv(Box<csv::Writer<&'a mut dyn Write>>),
+}
+
+impl Output<'_> {
+    /// Returns the destination for the formats that write it directly.
+    fn plain(&mut self) -> std::io::Result<&mut dyn Write> {
+        match self {
+            Output::Plain(out) => Ok(*out),
+            Output::Csv(_) => Err(std::io::Error::other(
+                "CSV output goes through the CSV writer only",
+            )),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Output::Plain(out) => out.flush(),
+            Output::Csv(csv) => csv.flush(),
+        }
+    }
+}
+
+impl<'a> RowWriter<'a> {
+    pub fn new(
+        format: Format,
+        columns: Vec<String>,
+        out: &'a mut dyn Write,
+    ) -> Result<Self, QueryError> {
+        let out = match format {
+            Format::Csv => Output::Csv(Box::new(csv::Writer::from_writer(out))),
+            _ => Output::Plain(out),
+        };
+        let mut writer = Self {
+            format,
+            columns,
+            out,
+            table: None,
+            rows: 0,
+        };
+        match format {
+            Format::Csv => {
+                if let Output::Csv(csv) = &mut writer.out {
+                    csv.write_record(&writer.columns)?;
+                }
+            }
+            Format::Json => writer.out.plain()?.write_all(b"[")?,
+            Format::Ndjson => {}
+            Format::Markdown => {
+                let header: Vec<String> = writer
+                    .columns
+                    .iter()
+                    .map(|name| markdown_cell(name))
+                    .collect();
+                let out = writer.out.plain()?;
+                writeln!(out, "| {} |", header.join(" | "))?;
+                writeln!(out, "|{}", " --- |".repeat(writer.columns.len()))?;
+            }
+            Format::Table => {
+                let mut table = Table::new();
+                table
+                    .load_style(UTF8_FULL_CONDENSED)
+                    .set_content_arrangement(ContentArrangement::Disabled)
+                    .set_header(&writer.columns);
+                writer.table = Some(table);
+            }
+        }
+        Ok(writer)
+    }
+
+    pub fn row(&mut self, cells: &[Cell]) -> Result<(), QueryError> {
+        match self.format {
+            Format::Csv => {
+                if let Output::Csv(csv) = &mut self.out {
+                    csv.write_record(cells.iter().map(Cell::text))?;
+                }
+            }
+            Format::Json | Format::Ndjson => {
+                let object: serde_json::Map<String, serde_json::Value> = self
+                    .columns
+                    .iter()
+                    .zip(cells)
+                    .map(|(name, cell)| (name.clone(), cell.json()))
+                    .collect();
+                let out = self.out.plain()?;
+                if self.format == Format::Json {
+                    if self.rows > 0 {
+                        out.write_all(b",")?;
+                    }
+                    out.write_all(b"\n  ")?;
+                }
+                serde_json::to_writer(&mut *out, &object).map_err(std::io::Error::from)?;
+                if self.format == Format::Ndjson {
+                    out.write_all(b"\n")?;
+                }
+            }
+            Format::Markdown => {
+                let texts: Vec<String> = cells
+                    .iter()
+                    .map(|cell| markdown_cell(&cell.text()))
+                    .collect();
+                writeln!(self.out.plain()?, "| {} |", texts.join(" | "))?;
+            }
+            Format::Table => {
+                if let Some(table) = &mut self.table {
+                    table.add_row(cells.iter().map(Cell::text));
+                }
+            }
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Writes what comes after the rows and returns how many rows there were.
+    pub fn finish(mut self) -> Result<u64, QueryError> {
+        match self.format {
+            Format::Csv => {}
+            Format::Json => {
+                let closing: &[u8] = if self.rows > 0 { b"\n]\n" } else { b"]\n" };
+                self.out.plain()?.write_all(closing)?;
+            }
+            Format::Table => {
+                if let Some(table) = &self.table {
+                    writeln!(self.out.plain()?, "{table}")?;
+                }
+            }
+            Format::Ndjson | Format::Markdown => {}
+        }
+        self.out.flush()?;
+        Ok(self.rows)
+    }
 }
 
 /// Runs the prepared statement and writes every row; returns how many.
@@ -31,86 +236,34 @@ pub fn write_rows(
         .column_names()
         .map(|name| name.to_string())
         .collect();
-    let mut rows = statement
-        .query([])
-        .map_err(|source| QueryError::Sqlite { source })?;
+    let width = columns.len();
+    let mut writer = RowWriter::new(format, columns, out)?;
 
-    let mut count = 0;
-    match format {
-        Format::Csv => {
-            let mut writer = csv::Writer::from_writer(&mut *out);
-            writer.write_record(&columns)?;
-            while let Some(row) = rows
-                .next()
-                .map_err(|source| QueryError::Sqlite { source })?
-            {
-                let fields = (0..columns.len()).map(|index| text(row.get_ref_unwrap(index)));
-                writer.write_record(fields)?;
-                count += 1;
-            }
-            writer.flush()?;
+    let mut rows = statement.raw_query();
+    let mut cells = Vec::with_capacity(width);
+    while let Some(row) = rows
+        .next()
+        .map_err(|source| QueryError::Sqlite { source })?
+    {
+        cells.clear();
+        for index in 0..width {
+            let value = row
+                .get_ref(index)
+                .map_err(|source| QueryError::Sqlite { source })?;
+            cells.push(Cell::from(value));
         }
-        Format::Json => {
-            out.write_all(b"[")?;
-            while let Some(row) = rows
-                .next()
-                .map_err(|source| QueryError::Sqlite { source })?
-            {
-                let object: serde_json::Map<String, serde_json::Value> = columns
-                    .iter()
-                    .enumerate()
-                    .map(|(index, name)| (name.clone(), json(row.get_ref_unwrap(index))))
-                    .collect();
-                if count > 0 {
-                    out.write_all(b",")?;
-                }
-                out.write_all(b"\n  ")?;
-                serde_json::to_writer(&mut *out, &object).map_err(std::io::Error::from)?;
-                count += 1;
-            }
-            out.write_all(if count > 0 { b"\n]\n" } else { b"]\n" })?;
-        }
-        Format::Table => {
-            let mut table = Table::new();
-            table
-                .load_style(UTF8_FULL_CONDENSED)
-                .set_content_arrangement(ContentArrangement::Disabled)
-                .set_header(&columns);
-            while let Some(row) = rows
-                .next()
-                .map_err(|source| QueryError::Sqlite { source })?
-            {
-                table.add_row((0..columns.len()).map(|index| text(row.get_ref_unwrap(index))));
-                count += 1;
-            }
-            writeln!(out, "{table}")?;
-        }
+        writer.row(&cells)?;
     }
-    out.flush()?;
-    Ok(count)
+    writer.finish()
 }
 
-/// Text for CSV and table cells: NULL is empty, a blob is lowercase hex.
-fn text(value: ValueRef<'_>) -> String {
-    match value {
-        ValueRef::Null => String::new(),
-        ValueRef::Integer(number) => number.to_string(),
-        ValueRef::Real(number) => number.to_string(),
-        ValueRef::Text(bytes) => String::from_utf8_lossy(bytes).into_owned(),
-        ValueRef::Blob(bytes) => hex(bytes),
-    }
-}
-
-fn json(value: ValueRef<'_>) -> serde_json::Value {
-    match value {
-        ValueRef::Null => serde_json::Value::Null,
-        ValueRef::Integer(number) => number.into(),
-        ValueRef::Real(number) => serde_json::Number::from_f64(number)
-            .map(serde_json::Value::Number)
-            .unwrap_or(serde_json::Value::Null),
-        ValueRef::Text(bytes) => String::from_utf8_lossy(bytes).into_owned().into(),
-        ValueRef::Blob(bytes) => hex(bytes).into(),
-    }
+/// Escapes a Markdown table cell: a pipe would end the cell and a line
+/// break would end the row.
+fn markdown_cell(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace("\r\n", "<br>")
+        .replace('\n', "<br>")
 }
 
 fn hex(bytes: &[u8]) -> String {

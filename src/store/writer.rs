@@ -11,8 +11,10 @@ use tokio::sync::mpsc;
 
 use super::{StoreError, embedded, schema_version};
 use crate::model::{
-    Account, AccountAssignment, CallCounts, Group, GroupMembership, Instance, PermissionSet,
-    SnapshotInfo, User, Warning,
+    Account, AccountAssignment, Application, ApplicationAssignment, ApplicationProvider,
+    CallCounts, Coverage, CustomerManagedPolicy, Group, GroupMembership, Instance,
+    InstanceEncryption, ManagedPolicy, PermissionSet, PermissionSetTag, PermissionsBoundary,
+    ProvisionedAccount, SnapshotInfo, User, Warning,
 };
 
 /// Records in flight between the fetchers and the writer thread. Enough to
@@ -24,12 +26,22 @@ const CHANNEL_CAPACITY: usize = 4096;
 #[derive(Debug)]
 pub enum Record {
     Instance(Instance),
+    InstanceEncryption(InstanceEncryption),
     Account(Account),
     PermissionSet(PermissionSet),
+    ManagedPolicy(ManagedPolicy),
+    CustomerManagedPolicy(CustomerManagedPolicy),
+    PermissionsBoundary(PermissionsBoundary),
+    PermissionSetTag(PermissionSetTag),
+    ProvisionedAccount(ProvisionedAccount),
     AccountAssignment(AccountAssignment),
+    Application(Application),
+    ApplicationProvider(ApplicationProvider),
+    ApplicationAssignment(ApplicationAssignment),
     User(User),
     Group(Group),
     GroupMembership(GroupMembership),
+    Coverage(Coverage),
     Warning(Warning),
 }
 
@@ -231,8 +243,8 @@ fn insert(conn: &Connection, record: &Record) -> rusqlite::Result<()> {
         Record::PermissionSet(set) => {
             conn.prepare_cached(
                 "INSERT INTO permission_sets (permission_set_arn, instance_arn, name, \
-                 description, session_duration, relay_state, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+                 description, session_duration, relay_state, created_at, inline_policy) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
             )?
             .execute(params![
                 set.permission_set_arn,
@@ -242,6 +254,140 @@ fn insert(conn: &Connection, record: &Record) -> rusqlite::Result<()> {
                 set.session_duration,
                 set.relay_state,
                 set.created_at,
+                set.inline_policy,
+            ])?;
+        }
+        Record::InstanceEncryption(encryption) => {
+            conn.prepare_cached(
+                "INSERT INTO instance_encryption (instance_arn, key_type, kms_key_arn, status, \
+                 status_reason) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+            )?
+            .execute(params![
+                encryption.instance_arn,
+                encryption.key_type,
+                encryption.kms_key_arn,
+                encryption.status,
+                encryption.status_reason,
+            ])?;
+        }
+        Record::ManagedPolicy(policy) => {
+            conn.prepare_cached(
+                "INSERT INTO permission_set_managed_policies (permission_set_arn, policy_arn, \
+                 policy_name) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+            )?
+            .execute(params![
+                policy.permission_set_arn,
+                policy.policy_arn,
+                policy.policy_name,
+            ])?;
+        }
+        Record::CustomerManagedPolicy(policy) => {
+            conn.prepare_cached(
+                "INSERT INTO permission_set_customer_managed_policies (permission_set_arn, \
+                 policy_name, policy_path) VALUES (?1, ?2, COALESCE(?3, '/')) \
+                 ON CONFLICT DO NOTHING",
+            )?
+            .execute(params![
+                policy.permission_set_arn,
+                policy.policy_name,
+                policy.policy_path,
+            ])?;
+        }
+        Record::PermissionsBoundary(boundary) => {
+            conn.prepare_cached(
+                "INSERT INTO permission_set_boundaries (permission_set_arn, managed_policy_arn, \
+                 customer_policy_name, customer_policy_path) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT DO NOTHING",
+            )?
+            .execute(params![
+                boundary.permission_set_arn,
+                boundary.managed_policy_arn,
+                boundary.customer_policy_name,
+                boundary.customer_policy_path,
+            ])?;
+        }
+        Record::PermissionSetTag(tag) => {
+            conn.prepare_cached(
+                "INSERT INTO permission_set_tags (permission_set_arn, key, value) \
+                 VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+            )?
+            .execute(params![tag.permission_set_arn, tag.key, tag.value])?;
+        }
+        Record::ProvisionedAccount(provisioned) => {
+            // A pair listed as not provisioned is also in the unfiltered list;
+            // the more specific status wins.
+            conn.prepare_cached(
+                "INSERT INTO permission_set_provisioned_accounts (instance_arn, \
+                 permission_set_arn, account_id, provisioning_status) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT DO UPDATE SET provisioning_status = excluded.provisioning_status \
+                 WHERE excluded.provisioning_status = 'LATEST_PERMISSION_SET_NOT_PROVISIONED'",
+            )?
+            .execute(params![
+                provisioned.instance_arn,
+                provisioned.permission_set_arn,
+                provisioned.account_id,
+                provisioned.provisioning_status,
+            ])?;
+        }
+        Record::Application(application) => {
+            conn.prepare_cached(
+                "INSERT INTO applications (application_arn, instance_arn, name, description, \
+                 application_provider_arn, application_account, status, portal_visibility, \
+                 sign_in_origin, sign_in_url, created_at, created_from, assignment_required) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
+                 ON CONFLICT DO NOTHING",
+            )?
+            .execute(params![
+                application.application_arn,
+                application.instance_arn,
+                application.name,
+                application.description,
+                application.application_provider_arn,
+                application.application_account,
+                application.status,
+                application.portal_visibility,
+                application.sign_in_origin,
+                application.sign_in_url,
+                application.created_at,
+                application.created_from,
+                application.assignment_required,
+            ])?;
+        }
+        Record::ApplicationProvider(provider) => {
+            conn.prepare_cached(
+                "INSERT INTO application_providers (application_provider_arn, display_name, \
+                 description, federation_protocol) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT DO NOTHING",
+            )?
+            .execute(params![
+                provider.application_provider_arn,
+                provider.display_name,
+                provider.description,
+                provider.federation_protocol,
+            ])?;
+        }
+        Record::ApplicationAssignment(assignment) => {
+            conn.prepare_cached(
+                "INSERT INTO application_assignments (instance_arn, application_arn, \
+                 principal_type, principal_id) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+            )?
+            .execute(params![
+                assignment.instance_arn,
+                assignment.application_arn,
+                assignment.principal_type,
+                assignment.principal_id,
+            ])?;
+        }
+        Record::Coverage(coverage) => {
+            conn.prepare_cached(
+                "INSERT INTO coverage (scope, part, complete, detail) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT DO UPDATE SET complete = excluded.complete, detail = excluded.detail",
+            )?
+            .execute(params![
+                coverage.scope,
+                coverage.part,
+                coverage.complete,
+                coverage.detail,
             ])?;
         }
         Record::AccountAssignment(assignment) => {
@@ -331,18 +477,22 @@ fn insert(conn: &Connection, record: &Record) -> rusqlite::Result<()> {
 
 /// Flags assignments of deleted principals and writes the evidence metadata.
 fn finalize(conn: &Connection, info: &SnapshotInfo, calls: &CallCounts) -> rusqlite::Result<()> {
-    conn.execute(
-        "UPDATE account_assignments SET principal_missing = NOT EXISTS ( \
-             SELECT 1 FROM instances i \
-             LEFT JOIN users u ON u.identity_store_id = i.identity_store_id \
-                 AND u.user_id = account_assignments.principal_id \
-             LEFT JOIN groups g ON g.identity_store_id = i.identity_store_id \
-                 AND g.group_id = account_assignments.principal_id \
-             WHERE i.instance_arn = account_assignments.instance_arn \
-               AND ((account_assignments.principal_type = 'USER' AND u.user_id IS NOT NULL) \
-                 OR (account_assignments.principal_type = 'GROUP' AND g.group_id IS NOT NULL)))",
-        [],
-    )?;
+    for table in ["account_assignments", "application_assignments"] {
+        conn.execute(
+            &format!(
+                "UPDATE {table} SET principal_missing = NOT EXISTS ( \
+                     SELECT 1 FROM instances i \
+                     LEFT JOIN users u ON u.identity_store_id = i.identity_store_id \
+                         AND u.user_id = {table}.principal_id \
+                     LEFT JOIN groups g ON g.identity_store_id = i.identity_store_id \
+                         AND g.group_id = {table}.principal_id \
+                     WHERE i.instance_arn = {table}.instance_arn \
+                       AND (({table}.principal_type = 'USER' AND u.user_id IS NOT NULL) \
+                         OR ({table}.principal_type = 'GROUP' AND g.group_id IS NOT NULL)))"
+            ),
+            [],
+        )?;
+    }
 
     conn.execute(
         "INSERT INTO snapshot (id, started_at, finished_at, tool_version, schema_version, \
@@ -361,11 +511,19 @@ fn finalize(conn: &Connection, info: &SnapshotInfo, calls: &CallCounts) -> rusql
         ],
     )?;
 
-    let mut insert_call =
-        conn.prepare("INSERT INTO api_calls (service, operation, calls) VALUES (?1, ?2, ?3)")?;
+    let mut insert_call = conn.prepare(
+        "INSERT INTO api_calls (service, operation, calls, retries, throttled) \
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    let as_integer = |count: u64| i64::try_from(count).unwrap_or(i64::MAX);
     for ((service, operation), count) in calls {
-        let count = i64::try_from(*count).unwrap_or(i64::MAX);
-        insert_call.execute(params![service, operation, count])?;
+        insert_call.execute(params![
+            service,
+            operation,
+            as_integer(count.calls),
+            as_integer(count.retries),
+            as_integer(count.throttled),
+        ])?;
     }
     Ok(())
 }

@@ -1,22 +1,35 @@
 //! One sync: read the whole Identity Center configuration through
 //! [`Clients`] and write it into a new snapshot.
 //!
-//! Core data (instances, permission sets, account assignments, users, groups,
-//! memberships) must be read completely or the sync fails and the previous
-//! snapshot stays. Parts that a read-only role may legitimately lack become
-//! warnings recorded in the file.
+//! Core data (instances, permission sets and their policies, account
+//! assignments, users, groups, memberships) must be read completely or the
+//! sync fails and the previous snapshot stays. Parts that a read-only role
+//! may legitimately lack (account names, instance encryption, applications,
+//! the permission sets of an account instance) become warnings, and the
+//! `coverage` table records which parts are missing.
 
-use std::collections::BTreeSet;
+mod admin;
+mod identity;
+
 use std::path::Path;
 
 use crate::aws::identity_store::FetchError;
 use crate::aws::{AwsError, CallerIdentity, Clients};
-use crate::model::{Instance, SnapshotInfo, Warning};
+use crate::model::{Coverage, SnapshotInfo, Warning};
 use crate::store::{Record, RecordSink, SnapshotWriter, StoreError};
+
+/// Calls in flight at once within one phase. The rate limiter sets the pace;
+/// this only has to cover AWS's latency (about 40 ms a call at 20 calls a
+/// second needs one in flight, so 16 leaves ample room).
+const CONCURRENCY: usize = 16;
 
 /// Receives progress messages; the command line prints them on stderr.
 pub trait Progress: Send + Sync {
     fn message(&self, text: &str);
+
+    /// Called once per item of a phase, such as one permission set or one
+    /// provisioned pair; the default ignores it.
+    fn advance(&self, _phase: &str, _total: u64) {}
 }
 
 /// Counts of what a sync wrote.
@@ -26,6 +39,8 @@ pub struct SyncSummary {
     pub accounts: u64,
     pub permission_sets: u64,
     pub account_assignments: u64,
+    pub applications: u64,
+    pub application_assignments: u64,
     pub users: u64,
     pub groups: u64,
     pub group_memberships: u64,
@@ -52,6 +67,9 @@ pub enum SyncError {
          condition"
     )]
     AssumeRole { role_arn: String, detail: String },
+
+    #[error("cannot start the demo simulator: {0}")]
+    Demo(String),
 }
 
 impl From<FetchError> for SyncError {
@@ -79,6 +97,67 @@ impl Source {
     }
 }
 
+/// The shared state of one sync's fetchers.
+pub(crate) struct Context<'a> {
+    pub clients: &'a Clients,
+    pub sink: RecordSink,
+    pub progress: &'a dyn Progress,
+}
+
+impl Context<'_> {
+    /// Records a part that could not be read: a warning, and the part marked
+    /// incomplete in `coverage`.
+    pub async fn missing_part(
+        &self,
+        scope: &str,
+        part: &str,
+        error: &AwsError,
+        message: String,
+    ) -> Result<Warning, SyncError> {
+        let warning = Warning {
+            code: error.code.clone().unwrap_or_else(|| "Error".to_string()),
+            service: error.service.to_string(),
+            operation: error.operation.to_string(),
+            resource: Some(scope.to_string()),
+            message,
+        };
+        self.progress
+            .message(&format!("warning: {}", warning.message));
+        self.sink.send(Record::Warning(warning.clone())).await?;
+        self.coverage(scope, part, false, Some(warning.message.clone()))
+            .await?;
+        Ok(warning)
+    }
+
+    /// Records whether a part was read completely.
+    pub async fn coverage(
+        &self,
+        scope: &str,
+        part: &str,
+        complete: bool,
+        detail: Option<String>,
+    ) -> Result<(), SyncError> {
+        let coverage = Coverage {
+            scope: scope.to_string(),
+            part: part.to_string(),
+            complete,
+            detail,
+        };
+        self.sink.send(Record::Coverage(coverage)).await?;
+        Ok(())
+    }
+}
+
+/// Returns true for the answers AWS gives when a role may not read a part,
+/// or an instance does not offer it: the part becomes a warning.
+pub(crate) fn is_rejection(error: &AwsError) -> bool {
+    error.is_access_denied()
+        || matches!(
+            error.code.as_deref(),
+            Some("ValidationException" | "ResourceNotFoundException")
+        )
+}
+
 /// Reads everything through `clients` and writes a new snapshot at `db`.
 pub async fn run(
     clients: &Clients,
@@ -92,52 +171,14 @@ pub async fn run(
     progress.message(&format!("Syncing as {} in {}", caller.arn, clients.region));
 
     let writer = SnapshotWriter::create(db)?;
-    let sink = writer.sink();
-    let mut summary = SyncSummary::default();
+    let context = Context {
+        clients,
+        sink: writer.sink(),
+        progress,
+    };
+    let summary = copy_everything(&context).await?;
+    drop(context);
 
-    let instances = clients.list_instances().await?;
-    if instances.is_empty() {
-        return Err(SyncError::NoInstance {
-            region: clients.region.clone(),
-        });
-    }
-    for instance in &instances {
-        sink.send(Record::Instance(instance.clone())).await?;
-    }
-    summary.instances = instances.len() as u64;
-
-    let account_ids = copy_accounts(clients, &sink, &mut summary, progress).await?;
-
-    for instance in &instances {
-        progress.message(&format!(
-            "Reading instance {} (identity store {})",
-            instance.instance_arn, instance.identity_store_id
-        ));
-        let (identity, admin) = tokio::join!(
-            copy_identity_store(clients, instance, &sink),
-            copy_permission_sets(clients, instance, account_ids.as_ref(), &sink, progress),
-        );
-        let (users, groups, memberships) = identity?;
-        summary.users += users;
-        summary.groups += groups;
-        summary.group_memberships += memberships;
-        match admin? {
-            AdminOutcome::Copied {
-                permission_sets,
-                assignments,
-            } => {
-                summary.permission_sets += permission_sets;
-                summary.account_assignments += assignments;
-            }
-            AdminOutcome::Unsupported(warning) => {
-                progress.message(&format!("warning: {}", warning.message));
-                sink.send(Record::Warning(warning.clone())).await?;
-                summary.warnings.push(warning);
-            }
-        }
-    }
-
-    drop(sink);
     let info = SnapshotInfo {
         started_at,
         finished_at: now_rfc3339(),
@@ -150,6 +191,55 @@ pub async fn run(
     };
     writer.finish(info, clients.calls.snapshot()).await?;
     Ok(summary)
+}
+
+async fn copy_everything(context: &Context<'_>) -> Result<SyncSummary, SyncError> {
+    let mut summary = SyncSummary::default();
+
+    let instances = context.clients.list_instances().await?;
+    if instances.is_empty() {
+        return Err(SyncError::NoInstance {
+            region: context.clients.region.clone(),
+        });
+    }
+    for instance in &instances {
+        context
+            .sink
+            .send(Record::Instance(instance.clone()))
+            .await?;
+    }
+    summary.instances = instances.len() as u64;
+
+    copy_accounts(context, &mut summary).await?;
+
+    // The Identity Store and sso-admin have separate rate limits, so each
+    // instance's two halves run side by side.
+    for instance in &instances {
+        progress_instance(context, instance);
+        let (identity, admin) = tokio::join!(
+            identity::copy_identity_store(context, instance),
+            admin::copy_instance(context, instance),
+        );
+        let identity = identity?;
+        summary.users += identity.users;
+        summary.groups += identity.groups;
+        summary.group_memberships += identity.group_memberships;
+
+        let admin = admin?;
+        summary.permission_sets += admin.permission_sets;
+        summary.account_assignments += admin.account_assignments;
+        summary.applications += admin.applications;
+        summary.application_assignments += admin.application_assignments;
+        summary.warnings.extend(admin.warnings);
+    }
+    Ok(summary)
+}
+
+fn progress_instance(context: &Context<'_>, instance: &crate::model::Instance) {
+    context.progress.message(&format!(
+        "Reading instance {} (identity store {})",
+        instance.instance_arn, instance.identity_store_id
+    ));
 }
 
 /// Checks the credentials first, so a denied AssumeRole or missing
@@ -169,170 +259,36 @@ async fn caller_identity(clients: &Clients) -> Result<CallerIdentity, SyncError>
     }
 }
 
-/// Copies account names. Returns the account IDs, or `None` when
-/// Organizations denied the call, which is recorded as a warning.
-async fn copy_accounts(
-    clients: &Clients,
-    sink: &RecordSink,
-    summary: &mut SyncSummary,
-    progress: &dyn Progress,
-) -> Result<Option<Vec<String>>, SyncError> {
-    match clients.list_accounts().await {
+/// Copies account names. When Organizations denies the call, the sync goes
+/// on and records a warning: accounts are then known by ID only.
+async fn copy_accounts(context: &Context<'_>, summary: &mut SyncSummary) -> Result<(), SyncError> {
+    const SCOPE: &str = "organization";
+    match context.clients.list_accounts().await {
         Ok(accounts) => {
-            let ids = accounts
-                .iter()
-                .map(|account| account.account_id.clone())
-                .collect();
             summary.accounts = accounts.len() as u64;
             for account in accounts {
-                sink.send(Record::Account(account)).await?;
+                context.sink.send(Record::Account(account)).await?;
             }
-            Ok(Some(ids))
+            context.coverage(SCOPE, "accounts", true, None).await?;
+            Ok(())
         }
         Err(error)
             if error.is_access_denied()
                 || error.code.as_deref() == Some("AWSOrganizationsNotInUseException") =>
         {
-            let warning = Warning {
-                code: error.code.clone().unwrap_or_default(),
-                service: error.service.to_string(),
-                operation: error.operation.to_string(),
-                resource: None,
-                message: format!(
-                    "account names are missing because organizations:ListAccounts was denied \
-                     ({}); accounts are known by ID only",
-                    error.detail
-                ),
-            };
-            progress.message(&format!("warning: {}", warning.message));
-            sink.send(Record::Warning(warning.clone())).await?;
+            let message = format!(
+                "account names are missing because organizations:ListAccounts was denied \
+                 ({}); accounts are known by ID only",
+                error.detail
+            );
+            let warning = context
+                .missing_part(SCOPE, "accounts", &error, message)
+                .await?;
             summary.warnings.push(warning);
-            Ok(None)
+            Ok(())
         }
         Err(error) => Err(error.into()),
     }
-}
-
-async fn copy_identity_store(
-    clients: &Clients,
-    instance: &Instance,
-    sink: &RecordSink,
-) -> Result<(u64, u64, u64), SyncError> {
-    let store = &instance.identity_store_id;
-    let users = clients.copy_users(store, sink).await?;
-    let group_ids = clients.copy_groups(store, sink).await?;
-    let mut memberships = 0;
-    for group_id in &group_ids {
-        memberships += clients
-            .copy_group_memberships(store, group_id, sink)
-            .await?;
-    }
-    Ok((users, group_ids.len() as u64, memberships))
-}
-
-enum AdminOutcome {
-    Copied {
-        permission_sets: u64,
-        assignments: u64,
-    },
-    /// An account instance, which rejects the permission-set APIs.
-    Unsupported(Warning),
-}
-
-async fn copy_permission_sets(
-    clients: &Clients,
-    instance: &Instance,
-    account_ids: Option<&Vec<String>>,
-    sink: &RecordSink,
-    progress: &dyn Progress,
-) -> Result<AdminOutcome, SyncError> {
-    let instance_arn = &instance.instance_arn;
-    let permission_set_arns = match clients.list_permission_sets(instance_arn).await {
-        Ok(arns) => arns,
-        Err(error) if error.code.as_deref() == Some("ValidationException") => {
-            return Ok(AdminOutcome::Unsupported(Warning {
-                code: "ValidationException".to_string(),
-                service: error.service.to_string(),
-                operation: error.operation.to_string(),
-                resource: Some(instance_arn.clone()),
-                message: format!(
-                    "instance {instance_arn} does not support permission sets (an account \
-                     instance): {}; its users and groups are still synced",
-                    error.detail
-                ),
-            }));
-        }
-        Err(error) => return Err(error.into()),
-    };
-
-    for arn in &permission_set_arns {
-        let set = clients.describe_permission_set(instance_arn, arn).await?;
-        sink.send(Record::PermissionSet(set)).await?;
-    }
-    progress.message(&format!(
-        "Read {} permission sets",
-        permission_set_arns.len()
-    ));
-
-    let pairs = provisioned_pairs(clients, instance_arn, &permission_set_arns, account_ids).await?;
-    progress.message(&format!(
-        "Reading account assignments of {} provisioned (permission set, account) pairs",
-        pairs.len()
-    ));
-    let mut assignments = 0;
-    for (permission_set_arn, account_id) in &pairs {
-        let listed = clients
-            .list_account_assignments(instance_arn, account_id, permission_set_arn)
-            .await?;
-        assignments += listed.len() as u64;
-        for assignment in listed {
-            sink.send(Record::AccountAssignment(assignment)).await?;
-        }
-    }
-
-    Ok(AdminOutcome::Copied {
-        permission_sets: permission_set_arns.len() as u64,
-        assignments,
-    })
-}
-
-/// Finds every (permission set, account) pair that can have assignments.
-///
-/// Creating an assignment provisions the permission set to the account, so
-/// the provisioned pairs contain every assigned pair. Asking per permission
-/// set costs one call each; asking per account costs one call each but needs
-/// the account list. Whichever is fewer is used.
-async fn provisioned_pairs(
-    clients: &Clients,
-    instance_arn: &str,
-    permission_set_arns: &[String],
-    account_ids: Option<&Vec<String>>,
-) -> Result<BTreeSet<(String, String)>, SyncError> {
-    let mut pairs = BTreeSet::new();
-    match account_ids {
-        Some(accounts) if accounts.len() < permission_set_arns.len() => {
-            let known: BTreeSet<&String> = permission_set_arns.iter().collect();
-            for account_id in accounts {
-                let sets = clients
-                    .list_permission_sets_provisioned_to_account(instance_arn, account_id)
-                    .await?;
-                for set in sets.into_iter().filter(|set| known.contains(set)) {
-                    pairs.insert((set, account_id.clone()));
-                }
-            }
-        }
-        _ => {
-            for arn in permission_set_arns {
-                let accounts = clients
-                    .list_accounts_for_provisioned_permission_set(instance_arn, arn)
-                    .await?;
-                for account_id in accounts {
-                    pairs.insert((arn.clone(), account_id));
-                }
-            }
-        }
-    }
-    Ok(pairs)
 }
 
 fn now_rfc3339() -> String {

@@ -5,19 +5,35 @@ Usage:
     python3 tests/moto/fixture.py --endpoint http://127.0.0.1:PORT --expected OUT.json
 
 The server should be tests/moto/launcher.py, whose patches make moto list
-provisioned permission sets and delete group memberships as AWS does. The
-script creates an organization, Identity Store users and groups, permission
-sets and account assignments with boto3 in us-east-1. It then writes OUT.json
-with its own record of what it created and the "who can reach which account"
-rows that idcdb should report. The rows are computed in Python from that
-record, never read back from moto. Only the account list is read back with
-ListAccounts, so that OUT.json names each account as ListAccounts does,
-including the management account, which moto names "master".
+provisioned permission sets and delete group memberships as AWS does, and add
+the tagging and permissions boundary calls that moto lacks. The script creates
+an organization, Identity Store users and groups, permission sets with
+policies, boundaries and tags, and account assignments with boto3 in
+us-east-1. It then writes OUT.json with its own record of what it created and
+the "who can reach which account" rows that idcdb should report. The rows are
+computed in Python from that record, never read back from moto. Only the
+account list is read back with ListAccounts, so that OUT.json names each
+account as ListAccounts does, including the management account, which moto
+names "master".
 
 OUT.json is an object with these keys:
     instance_arn, identity_store_id, management_account_id: strings
     accounts: [{id, name}], every account in ListAccounts order
-    permission_sets: [{arn, name}]
+    permission_sets: [{...}], one object per permission set with these keys:
+        arn, name: strings
+        description, relay_state: strings, or null when unset
+        session_duration: an ISO 8601 duration such as "PT4H"
+        inline_policy: the exact policy text put, or null for none, where
+            GetInlinePolicyForPermissionSet returns ""
+        managed_policies: [{arn, name}], in the order attached
+        customer_managed_policies: [{name, path}], in the order attached
+        permissions_boundary: null, {managed_policy_arn} or
+            {customer_policy_name, customer_policy_path}
+        tags: {key: value}
+        provisioned_accounts: [id], sorted, what
+            ListAccountsForProvisionedPermissionSet returns with
+            ProvisioningStatus LATEST_PERMISSION_SET_PROVISIONED. With
+            LATEST_PERMISSION_SET_NOT_PROVISIONED it returns none.
     users: [{id, user_name, display_name}], existing users only
     deleted_user_ids, deleted_group_ids: [id]
     groups: [{id, display_name, member_user_ids: [id]}], existing groups only
@@ -88,6 +104,44 @@ SPECIAL_USERS = [
 ]
 LEAVER_INDEX = USER_COUNT - 1
 
+# Tag values with a comma, both quote characters and accents, and a key and
+# value in CJK.
+# NOTE: AWS requires tag keys and values to match [\p{L}\p{Z}\p{N}_.:/=+\-@]*,
+# so the values with a comma or a quote exist only in moto. They test that
+# idcdb keeps any text. Accented and CJK letters are valid on AWS.
+ADMIN_TAGS = {
+    "CostCenter": "Ops, Shared",
+    "Owner": 'Platform "Core" Team',
+    "Reviewer": "O'Brien",
+    "Environnement": "Production générale",
+    "環境": "本番",
+}
+
+# An inline policy that grants billing reads and every IAM action. The text
+# is put with its line breaks and indentation, which
+# GetInlinePolicyForPermissionSet must return unchanged.
+BILLING_INLINE_POLICY = """{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "ViewBilling",
+      "Effect": "Allow",
+      "Action": ["aws-portal:ViewBilling", "ce:Get*"],
+      "Resource": "*"
+    },
+    {
+      "Sid": "ManageAllOfIam",
+      "Effect": "Allow",
+      "Action": "iam:*",
+      "Resource": "*"
+    }
+  ]
+}"""
+
+
+def aws_managed_policy_arn(name: str) -> str:
+    return f"arn:aws:iam::aws:policy/{name}"
+
 
 @dataclass
 class User:
@@ -107,6 +161,15 @@ class Group:
 class PermissionSet:
     arn: str
     name: str
+    description: str | None
+    session_duration: str
+    relay_state: str | None
+    inline_policy: str | None = None
+    # [{"arn", "name"}] and [{"name", "path"}], in the order attached.
+    managed_policies: list[dict[str, str]] = field(default_factory=list)
+    customer_managed_policies: list[dict[str, str]] = field(default_factory=list)
+    permissions_boundary: dict[str, str] | None = None
+    tags: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -272,16 +335,108 @@ class Fixture:
 
     # ---------------------------------------------------------------- sso-admin
 
-    def create_permission_set(self, name: str) -> str:
-        permission_set = self.sso_admin.create_permission_set(
-            InstanceArn=self.model.instance_arn,
-            Name=name,
-            Description=f"idcdb fixture permission set {name}",
-            SessionDuration="PT4H",
-        )["PermissionSet"]
-        arn = permission_set["PermissionSetArn"]
-        self.model.permission_sets[arn] = PermissionSet(arn, name)
+    def create_permission_set(
+        self,
+        name: str,
+        described: bool = True,
+        session_duration: str | None = "PT4H",
+        relay_state: str | None = None,
+        tags: dict[str, str] | None = None,
+    ) -> str:
+        """Create a permission set. Without session_duration, AWS sets "PT1H"."""
+        request: dict[str, Any] = {"InstanceArn": self.model.instance_arn, "Name": name}
+        description = f"idcdb fixture permission set {name}" if described else None
+        if description is not None:
+            request["Description"] = description
+        if session_duration is not None:
+            request["SessionDuration"] = session_duration
+        if relay_state is not None:
+            request["RelayState"] = relay_state
+        if tags:
+            request["Tags"] = [{"Key": key, "Value": value} for key, value in tags.items()]
+        arn = self.sso_admin.create_permission_set(**request)["PermissionSet"]["PermissionSetArn"]
+
+        self.model.permission_sets[arn] = PermissionSet(
+            arn,
+            name,
+            description=description,
+            session_duration=session_duration or "PT1H",
+            relay_state=relay_state,
+            tags=dict(tags or {}),
+        )
         return arn
+
+    def put_inline_policy(self, permission_set_arn: str, policy: str) -> None:
+        self.sso_admin.put_inline_policy_to_permission_set(
+            InstanceArn=self.model.instance_arn,
+            PermissionSetArn=permission_set_arn,
+            InlinePolicy=policy,
+        )
+        self.model.permission_sets[permission_set_arn].inline_policy = policy
+
+    def attach_managed_policy(self, permission_set_arn: str, policy_name: str) -> None:
+        arn = aws_managed_policy_arn(policy_name)
+        self.sso_admin.attach_managed_policy_to_permission_set(
+            InstanceArn=self.model.instance_arn,
+            PermissionSetArn=permission_set_arn,
+            ManagedPolicyArn=arn,
+        )
+        self.model.permission_sets[permission_set_arn].managed_policies.append(
+            {"arn": arn, "name": policy_name}
+        )
+
+    def attach_customer_managed_policy(self, permission_set_arn: str, name: str, path: str) -> None:
+        self.sso_admin.attach_customer_managed_policy_reference_to_permission_set(
+            InstanceArn=self.model.instance_arn,
+            PermissionSetArn=permission_set_arn,
+            CustomerManagedPolicyReference={"Name": name, "Path": path},
+        )
+        self.model.permission_sets[permission_set_arn].customer_managed_policies.append(
+            {"name": name, "path": path}
+        )
+
+    def put_managed_boundary(self, permission_set_arn: str, policy_name: str) -> None:
+        arn = aws_managed_policy_arn(policy_name)
+        self.sso_admin.put_permissions_boundary_to_permission_set(
+            InstanceArn=self.model.instance_arn,
+            PermissionSetArn=permission_set_arn,
+            PermissionsBoundary={"ManagedPolicyArn": arn},
+        )
+        self.model.permission_sets[permission_set_arn].permissions_boundary = {
+            "managed_policy_arn": arn
+        }
+
+    def put_customer_managed_boundary(self, permission_set_arn: str, name: str, path: str) -> None:
+        self.sso_admin.put_permissions_boundary_to_permission_set(
+            InstanceArn=self.model.instance_arn,
+            PermissionSetArn=permission_set_arn,
+            PermissionsBoundary={"CustomerManagedPolicyReference": {"Name": name, "Path": path}},
+        )
+        self.model.permission_sets[permission_set_arn].permissions_boundary = {
+            "customer_policy_name": name,
+            "customer_policy_path": path,
+        }
+
+    def delete_boundary(self, permission_set_arn: str) -> None:
+        self.sso_admin.delete_permissions_boundary_from_permission_set(
+            InstanceArn=self.model.instance_arn, PermissionSetArn=permission_set_arn
+        )
+        self.model.permission_sets[permission_set_arn].permissions_boundary = None
+
+    def tag(self, permission_set_arn: str, tags: dict[str, str]) -> None:
+        self.sso_admin.tag_resource(
+            InstanceArn=self.model.instance_arn,
+            ResourceArn=permission_set_arn,
+            Tags=[{"Key": key, "Value": value} for key, value in tags.items()],
+        )
+        self.model.permission_sets[permission_set_arn].tags.update(tags)
+
+    def untag(self, permission_set_arn: str, keys: list[str]) -> None:
+        self.sso_admin.untag_resource(
+            InstanceArn=self.model.instance_arn, ResourceArn=permission_set_arn, TagKeys=keys
+        )
+        for key in keys:
+            del self.model.permission_sets[permission_set_arn].tags[key]
 
     def assign(self, account: str, permission_set_arn: str, principal_type: str, principal_id: str) -> None:
         account_id = self.account_ids[account]
@@ -323,6 +478,52 @@ class Fixture:
 
     # ------------------------------------------------------------------ scenario
 
+    def create_permission_sets(self) -> tuple[str, str, str]:
+        """Create the four permission sets with their policies, boundaries and tags.
+
+        Return the ARNs of AdministratorAccess, ReadOnly,Audit and
+        Billing.View@Fin. Unused-PS has no assignment.
+        """
+        # An AWS managed policy and tags with punctuation and non-ASCII text,
+        # but no boundary.
+        admin = self.create_permission_set(
+            "AdministratorAccess",
+            relay_state="https://console.aws.amazon.com/console/home?region=us-east-1#",
+            tags=ADMIN_TAGS,
+        )
+        self.attach_managed_policy(admin, "AdministratorAccess")
+
+        # Two AWS managed policies, a customer managed policy under a path
+        # other than "/", and an AWS managed policy as the boundary. The first
+        # boundary is replaced, because a permission set has at most one.
+        read_only = self.create_permission_set("ReadOnly,Audit", session_duration="PT12H")
+        self.attach_managed_policy(read_only, "ReadOnlyAccess")
+        self.attach_managed_policy(read_only, "SecurityAudit")
+        self.attach_customer_managed_policy(read_only, "idcdb-audit-extras", "/idcdb/audit/")
+        self.put_customer_managed_boundary(read_only, "idcdb-replaced-boundary", "/")
+        self.put_managed_boundary(read_only, "ReadOnlyAccess")
+
+        # An inline policy that allows iam:*, and a customer managed policy as
+        # the boundary. Its tags come from CreatePermissionSet, TagResource
+        # and UntagResource together.
+        billing = self.create_permission_set(
+            "Billing.View@Fin",
+            relay_state="https://console.aws.amazon.com/billing/home#/bills",
+            tags={"Team": "Finance", "Temporary": "yes"},
+        )
+        self.put_inline_policy(billing, BILLING_INLINE_POLICY)
+        self.attach_managed_policy(billing, "AWSBillingReadOnlyAccess")
+        self.put_customer_managed_boundary(billing, "idcdb-billing-boundary", "/boundaries/finance/")
+        self.tag(billing, {"Team": "Finance, Billing", "Contact": "José Müller"})
+        self.untag(billing, ["Temporary"])
+
+        # No description, the default session duration, no policy, no tag and
+        # no boundary, because its only boundary is deleted again.
+        unused = self.create_permission_set("Unused-PS", described=False, session_duration=None)
+        self.put_managed_boundary(unused, "ReadOnlyAccess")
+        self.delete_boundary(unused)
+        return admin, read_only, billing
+
     def build(self) -> Model:
         """Create the whole organization, with every case idcdb's report must handle."""
         self.create_accounts()
@@ -337,10 +538,7 @@ class Fixture:
         empty = self.create_group("Empty Group", [])
         contractors = self.create_group("Temp Contractors", users[120:125])
 
-        admin = self.create_permission_set("AdministratorAccess")
-        read_only = self.create_permission_set("ReadOnly,Audit")
-        billing = self.create_permission_set("Billing.View@Fin")
-        self.create_permission_set("Unused-PS")
+        admin, read_only, billing = self.create_permission_sets()
 
         # More than 100 principals on one (account, permission set) pair.
         for user_id in users[:DIRECT_USER_COUNT]:
@@ -416,18 +614,39 @@ def account_access_rows(model: Model) -> list[dict[str, str]]:
     return rows
 
 
-def provisioned_accounts(model: Model) -> list[dict[str, Any]]:
-    """Compute, per permission set, the accounts ListAccountsForProvisionedPermissionSet should list.
+def provisioned_account_ids(model: Model, arn: str) -> list[str]:
+    """Compute the sorted accounts that ListAccountsForProvisionedPermissionSet should list.
 
     Under the launcher's rule, these are the accounts with an assignment of
     the permission set now, plus those it was provisioned to explicitly.
     """
-    result = []
-    for arn in model.permission_sets:
-        account_ids = {a.account_id for a in model.assignments if a.permission_set_arn == arn}
-        account_ids |= {account_id for ps_arn, account_id in model.explicitly_provisioned if ps_arn == arn}
-        result.append({"permission_set_arn": arn, "account_ids": sorted(account_ids)})
-    return result
+    account_ids = {a.account_id for a in model.assignments if a.permission_set_arn == arn}
+    account_ids |= {account_id for ps_arn, account_id in model.explicitly_provisioned if ps_arn == arn}
+    return sorted(account_ids)
+
+
+def provisioned_accounts(model: Model) -> list[dict[str, Any]]:
+    """Compute, per permission set, the accounts ListAccountsForProvisionedPermissionSet should list."""
+    return [
+        {"permission_set_arn": arn, "account_ids": provisioned_account_ids(model, arn)}
+        for arn in model.permission_sets
+    ]
+
+
+def permission_set_report(model: Model, ps: PermissionSet) -> dict[str, Any]:
+    return {
+        "arn": ps.arn,
+        "name": ps.name,
+        "description": ps.description,
+        "session_duration": ps.session_duration,
+        "relay_state": ps.relay_state,
+        "inline_policy": ps.inline_policy,
+        "managed_policies": ps.managed_policies,
+        "customer_managed_policies": ps.customer_managed_policies,
+        "permissions_boundary": ps.permissions_boundary,
+        "tags": ps.tags,
+        "provisioned_accounts": provisioned_account_ids(model, ps.arn),
+    }
 
 
 def expected_report(model: Model) -> dict[str, Any]:
@@ -436,7 +655,7 @@ def expected_report(model: Model) -> dict[str, Any]:
         "identity_store_id": model.identity_store_id,
         "management_account_id": model.management_account_id,
         "accounts": model.accounts,
-        "permission_sets": [{"arn": ps.arn, "name": ps.name} for ps in model.permission_sets.values()],
+        "permission_sets": [permission_set_report(model, ps) for ps in model.permission_sets.values()],
         "users": [
             {"id": user.id, "user_name": user.user_name, "display_name": user.display_name}
             for user in model.users.values()

@@ -3,8 +3,10 @@
 
 The server mocks sts, organizations, sso-admin and identitystore. Before it
 starts, this script patches moto 5.2's backends in this process where moto
-differs from AWS on the calls idcdb makes. Each patch has a comment that states
-what moto does and what AWS does.
+differs from AWS on the calls idcdb makes, and adds the sso-admin operations
+that moto lacks, such as DescribeInstance, ListTagsForResource and the
+permissions boundary calls. Each patch has a comment that states what moto
+does and what AWS does.
 
 Usage:
     python3 tests/moto/launcher.py [--port N] [--page-size N] [--deny OPERATION]...
@@ -38,6 +40,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 from moto.organizations import utils as organizations_utils
 from moto.organizations.exceptions import AWSOrganizationsNotInUseException
 from moto.organizations.models import OrganizationsBackend
+from moto.ssoadmin import exceptions as ssoadmin_exceptions
 from moto.ssoadmin.models import Instance, PermissionSet, SSOAdminBackend
 from moto.ssoadmin.responses import SSOAdminResponse
 from moto.utilities.paginator import Paginator
@@ -59,10 +62,38 @@ IDENTITYSTORE_MAX_RESULTS = 100
 # ARN, account ID): None}, a dict used as an ordered set.
 EXPLICIT_PROVISIONING_ATTRIBUTE = "idcdb_explicit_provisioning"
 
+# ListTagsForResource takes no MaxResults, and AWS documents no page size for
+# it. The botocore model caps a response's TagList at 75 tags, so the mock
+# returns pages of 75 tags, or of --page-size if that is smaller. AWS may
+# return every tag of a resource at once, which was not checked.
+TAGS_PAGE_SIZE = 75
 
-def validation_error(parameter: str, value: Any, constraint: str) -> JsonRESTError:
+# The botocore model's limits on TagResource and UntagResource: 0-75 tags and
+# 1-75 tag keys a request, keys of 1-128 characters, values of 0-256.
+MAX_TAGS_PER_REQUEST = 75
+MAX_TAG_KEY_LENGTH = 128
+MAX_TAG_VALUE_LENGTH = 256
+
+
+class AwsJsonError(JsonRESTError):
+    """An error in the shape that AWS's JSON 1.1 services send.
+
+    The body is {"__type": code, "Message": text}, the x-amzn-ErrorType header
+    carries the code, and the status is 400. moto's JsonRESTError writes
+    "message" in lower case. botocore and the Rust SDK read either spelling,
+    but the error shapes of organizations, identitystore and sso-admin name
+    the member "Message".
+    """
+
+    def __init__(self, error_type: str, message: str) -> None:
+        super().__init__(error_type, message)
+        self.description = json.dumps({"__type": error_type, "Message": message})
+        self.content_type = "application/x-amz-json-1.1"
+
+
+def validation_error(parameter: str, value: Any, constraint: str) -> AwsJsonError:
     """Build the ValidationException that AWS returns for an out-of-range parameter."""
-    return JsonRESTError(
+    return AwsJsonError(
         "ValidationException",
         f"1 validation error detected: Value '{value}' at '{parameter}' failed to "
         f"satisfy constraint: {constraint}",
@@ -128,7 +159,7 @@ def paginate_values(
     return [item[key] for item in page], token
 
 
-def dump_page(result_key: str, values: list[str], next_token: str | None) -> str:
+def dump_page(result_key: str, values: list[Any], next_token: str | None) -> str:
     """Serialize a page as AWS does, which omits NextToken on the last page."""
     body: dict[str, Any] = {result_key: values}
     if next_token:
@@ -283,6 +314,261 @@ def list_permission_sets_provisioned_to_account(
     return paginate_values(arns, "PermissionSetArn", max_results, next_token, request_parameters)
 
 
+# ------------------------------------------------ sso-admin calls that moto lacks
+
+
+def find_instance(backend: SSOAdminBackend, instance_arn: str) -> Instance:
+    """Return the instance with this ARN, or raise ResourceNotFoundException."""
+    for instance in backend.instances:
+        if instance.instance_arn == instance_arn:
+            return instance
+    # NOTE: the botocore model lists no ResourceNotFoundException for
+    # DescribeInstance or ListApplications, and AWS's API reference states that
+    # DescribeInstance returns AccessDeniedException once an instance is
+    # deleted. What AWS returns for an ARN that never existed was not checked.
+    raise AwsJsonError("ResourceNotFoundException", f"Could not find Instance with arn {instance_arn}")
+
+
+def describe_instance(self: SSOAdminBackend, instance_arn: str) -> dict[str, Any]:
+    """Return an instance's fields as ListInstances returns them.
+
+    moto has no DescribeInstance and returns HTTP 500. AWS returns the fields
+    of ListInstances, and may add StatusReason and
+    EncryptionConfigurationDetails. The mock omits both: the instance is
+    ACTIVE, so it has no status reason, and AWS's documentation does not show
+    which encryption details an instance with the default AWS owned key gets.
+    AWS also omits Name when the instance has none, where moto sends null.
+    """
+    fields = find_instance(self, instance_arn).to_json()
+    return {key: value for key, value in fields.items() if value is not None}
+
+
+def find_tags(
+    backend: SSOAdminBackend, instance_arn: str | None, resource_arn: str
+) -> list[dict[str, str]]:
+    """Return the tag list, which callers may change, of a permission set or an instance.
+
+    InstanceArn is optional in these requests. When it is set, the resource
+    must belong to that instance.
+    """
+    for permission_set in backend.permission_sets:
+        if permission_set.permission_set_arn == resource_arn and instance_arn in (
+            None,
+            permission_set.instance_arn,
+        ):
+            return permission_set.tags
+    for instance in backend.instances:
+        if instance.instance_arn == resource_arn and instance_arn in (None, resource_arn):
+            return instance.tags
+    raise AwsJsonError("ResourceNotFoundException", f"Could not find resource with arn {resource_arn}")
+
+
+def check_tag_count(parameter: str, count: int, minimum: int) -> None:
+    """Raise a ValidationException unless minimum <= count <= MAX_TAGS_PER_REQUEST."""
+    if count < minimum:
+        raise validation_error(
+            parameter, count, f"Member must have length greater than or equal to {minimum}"
+        )
+    if count > MAX_TAGS_PER_REQUEST:
+        raise validation_error(
+            parameter,
+            count,
+            f"Member must have length less than or equal to {MAX_TAGS_PER_REQUEST}",
+        )
+
+
+def check_tag_text(parameter: str, text: Any, minimum: int, maximum: int) -> None:
+    """Raise a ValidationException unless text is a string of minimum..maximum characters.
+
+    NOTE: AWS also requires tag keys and values to match
+    [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*, which rejects commas and quotes. The mock
+    does not check the pattern, as moto does not for CreatePermissionSet, so
+    the fixture can test how idcdb stores any text.
+    """
+    if not isinstance(text, str):
+        raise validation_error(parameter, text, "Member must not be null")
+    if not minimum <= len(text) <= maximum:
+        raise validation_error(
+            parameter,
+            text,
+            f"Member must have length between {minimum} and {maximum}",
+        )
+
+
+def tag_resource(
+    self: SSOAdminBackend,
+    instance_arn: str | None,
+    resource_arn: str,
+    tags: list[dict[str, str]],
+) -> None:
+    """Add tags to a permission set or an instance, replacing the value of a key it already has.
+
+    moto has no TagResource and returns HTTP 500.
+    """
+    tags = tags or []
+    check_tag_count("tags", len(tags), 0)
+    for tag in tags:
+        check_tag_text("tags.member.key", tag.get("Key"), 1, MAX_TAG_KEY_LENGTH)
+        check_tag_text("tags.member.value", tag.get("Value"), 0, MAX_TAG_VALUE_LENGTH)
+
+    current = find_tags(self, instance_arn, resource_arn)
+    for tag in tags:
+        for existing in current:
+            if existing["Key"] == tag["Key"]:
+                existing["Value"] = tag["Value"]
+                break
+        else:
+            current.append({"Key": tag["Key"], "Value": tag["Value"]})
+
+
+def untag_resource(
+    self: SSOAdminBackend, instance_arn: str | None, resource_arn: str, tag_keys: list[str]
+) -> None:
+    """Remove tags by key from a permission set or an instance. A missing key is no error.
+
+    moto has no UntagResource and returns HTTP 500.
+    """
+    tag_keys = tag_keys or []
+    check_tag_count("tagKeys", len(tag_keys), 1)
+    current = find_tags(self, instance_arn, resource_arn)
+    current[:] = [tag for tag in current if tag["Key"] not in tag_keys]
+
+
+def list_tags_for_resource(
+    self: SSOAdminBackend,
+    instance_arn: str | None,
+    resource_arn: str,
+    max_results: int = TAGS_PAGE_SIZE,
+    next_token: str | None = None,
+) -> tuple[list[dict[str, str]], str | None]:
+    """List the tags of a permission set or an instance, one page at a time.
+
+    moto has no ListTagsForResource and returns HTTP 500. AWS returns the
+    tags given to CreatePermissionSet and TagResource. The mock lists them in
+    the order they were added. The request has no MaxResults, so max_results
+    comes from the launcher's page size.
+    """
+    tags = find_tags(self, instance_arn, resource_arn)
+    paginator = Paginator(
+        max_results=max_results,
+        starting_token=next_token,
+        unique_attribute="Key",
+        param_values_to_check={"instance_arn": instance_arn, "resource_arn": resource_arn},
+    )
+    return paginator.paginate([dict(tag) for tag in tags])
+
+
+def put_permissions_boundary_to_permission_set(
+    self: SSOAdminBackend,
+    instance_arn: str,
+    permission_set_arn: str,
+    permissions_boundary: dict[str, Any] | None,
+) -> None:
+    """Set a permission set's permissions boundary, replacing any boundary it has.
+
+    moto has no permissions boundaries and returns HTTP 500. AWS takes an AWS
+    managed policy ARN or a reference to a customer managed policy, whose
+    Path defaults to "/".
+    """
+    permission_set = self._find_permission_set(instance_arn, permission_set_arn)
+    permissions_boundary = permissions_boundary or {}
+    managed_policy_arn = permissions_boundary.get("ManagedPolicyArn")
+    reference = permissions_boundary.get("CustomerManagedPolicyReference")
+    # AWS's API reference lists both members as optional, so rejecting a
+    # boundary with both or neither is the mock's guess at what AWS does.
+    if (managed_policy_arn is None) == (reference is None):
+        raise AwsJsonError(
+            "ValidationException",
+            "PermissionsBoundary must contain exactly one of ManagedPolicyArn and "
+            "CustomerManagedPolicyReference",
+        )
+
+    if managed_policy_arn is not None:
+        # Raises ResourceNotFoundException for an ARN that is not an AWS
+        # managed policy, as moto's AttachManagedPolicyToPermissionSet does.
+        self._find_managed_policy(managed_policy_arn)
+        permission_set.permissions_boundary = {"ManagedPolicyArn": managed_policy_arn}
+        return
+
+    name = reference.get("Name")
+    if not name:
+        raise validation_error(
+            "permissionsBoundary.customerManagedPolicyReference.name", name, "Member must not be null"
+        )
+    permission_set.permissions_boundary = {
+        "CustomerManagedPolicyReference": {"Name": name, "Path": reference.get("Path") or "/"}
+    }
+
+
+def missing_boundary_error(permission_set_arn: str) -> AwsJsonError:
+    """Build the ResourceNotFoundException for a permission set without a boundary.
+
+    Terraform's AWS provider reads this error from
+    GetPermissionsBoundaryForPermissionSet as "no boundary", and ignores it
+    from DeletePermissionsBoundaryFromPermissionSet.
+    NOTE: that AWS raises it from Delete for a set without a boundary, rather
+    than for a deleted set only, was not checked on AWS.
+    """
+    permission_set_id = permission_set_arn.split("/")[-1]
+    return AwsJsonError(
+        "ResourceNotFoundException",
+        f"Could not find PermissionsBoundary for PermissionSet with id {permission_set_id}",
+    )
+
+
+def get_permissions_boundary_for_permission_set(
+    self: SSOAdminBackend, instance_arn: str, permission_set_arn: str
+) -> dict[str, Any]:
+    """Return a permission set's boundary, or raise ResourceNotFoundException if it has none."""
+    permission_set = self._find_permission_set(instance_arn, permission_set_arn)
+    if permission_set.permissions_boundary is None:
+        raise missing_boundary_error(permission_set_arn)
+    return permission_set.permissions_boundary
+
+
+def delete_permissions_boundary_from_permission_set(
+    self: SSOAdminBackend, instance_arn: str, permission_set_arn: str
+) -> None:
+    """Remove a permission set's boundary, or raise ResourceNotFoundException if it has none."""
+    permission_set = self._find_permission_set(instance_arn, permission_set_arn)
+    if permission_set.permissions_boundary is None:
+        raise missing_boundary_error(permission_set_arn)
+    permission_set.permissions_boundary = None
+
+
+def list_applications(
+    self: SSOAdminBackend,
+    instance_arn: str,
+    max_results: int = SSO_ADMIN_MAX_RESULTS,
+    next_token: str | None = None,
+) -> tuple[list[str], str | None]:
+    """List an instance's applications, of which the mock has none.
+
+    moto has no applications and returns HTTP 500. AWS returns
+    {"Applications": []} for an instance without applications. The Filter
+    parameter cannot narrow an empty list, so it is ignored.
+    """
+    find_instance(self, instance_arn)
+    request_parameters = {"instance_arn": instance_arn}
+    return paginate_values([], "ApplicationArn", max_results, next_token, request_parameters)
+
+
+# ------------------------------------------------------------ sso-admin patches
+
+
+def write_message_as_aws_does(error_class: type[JsonRESTError]) -> None:
+    """Patch a moto error class so that its body has AwsJsonError's shape."""
+    original_init = error_class.__init__
+
+    @functools.wraps(original_init)
+    def init(self: JsonRESTError, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        self.description = json.dumps({"__type": self.error_type, "Message": self.message})
+        self.content_type = "application/x-amz-json-1.1"
+
+    error_class.__init__ = init
+
+
 def patch_sso_admin_backend(page_size: int | None) -> None:
     """Patch moto's sso-admin backend class."""
     PermissionSet.generate_id = staticmethod(generate_permission_set_arn)
@@ -291,12 +577,27 @@ def patch_sso_admin_backend(page_size: int | None) -> None:
     # The botocore model's IdentityStoreId pattern is d-[0-9a-f]{10}.
     original_instance_init = Instance.__init__
 
+    # moto keeps no tags on an instance either, and AWS's TagResource can tag one.
     @functools.wraps(original_instance_init)
     def instance_init(self: Instance, *args: Any, **kwargs: Any) -> None:
         original_instance_init(self, *args, **kwargs)
         self.identity_store_id = f"d-{mock_random.get_random_hex(10)}"
+        self.tags: list[dict[str, str]] = []
 
     Instance.__init__ = instance_init
+
+    # moto stores CreatePermissionSet's Tags as given, which is None when the
+    # request has none, and has no permissions boundary. Each permission set
+    # gets a tag list and a boundary, None until one is put.
+    original_permission_set_init = PermissionSet.__init__
+
+    @functools.wraps(original_permission_set_init)
+    def permission_set_init(self: PermissionSet, *args: Any, **kwargs: Any) -> None:
+        original_permission_set_init(self, *args, **kwargs)
+        self.tags = [dict(tag) for tag in self.tags or []]
+        self.permissions_boundary: dict[str, Any] | None = None
+
+    PermissionSet.__init__ = permission_set_init
 
     # moto stores SessionDuration as given, and its request handlers pass the
     # integer 3600 when the request has none. AWS stores an ISO 8601 duration
@@ -351,6 +652,22 @@ def patch_sso_admin_backend(page_size: int | None) -> None:
         list_permission_sets_provisioned_to_account
     )
 
+    # Operations that moto lacks.
+    SSOAdminBackend.describe_instance = describe_instance
+    SSOAdminBackend.tag_resource = tag_resource
+    SSOAdminBackend.untag_resource = untag_resource
+    SSOAdminBackend.list_tags_for_resource = list_tags_for_resource
+    SSOAdminBackend.put_permissions_boundary_to_permission_set = (
+        put_permissions_boundary_to_permission_set
+    )
+    SSOAdminBackend.get_permissions_boundary_for_permission_set = (
+        get_permissions_boundary_for_permission_set
+    )
+    SSOAdminBackend.delete_permissions_boundary_from_permission_set = (
+        delete_permissions_boundary_from_permission_set
+    )
+    SSOAdminBackend.list_applications = list_applications
+
     # moto accepts any MaxResults on these calls. AWS accepts 1-100.
     for method_name in (
         "list_permission_sets",
@@ -358,12 +675,27 @@ def patch_sso_admin_backend(page_size: int | None) -> None:
         "list_account_assignments_for_principal",
         "list_accounts_for_provisioned_permission_set",
         "list_permission_sets_provisioned_to_account",
+        "list_managed_policies_in_permission_set",
+        "list_customer_managed_policy_references_in_permission_set",
+        "list_applications",
     ):
         limit_page_size(SSOAdminBackend, method_name, SSO_ADMIN_MAX_RESULTS, page_size)
+    limit_page_size(SSOAdminBackend, "list_tags_for_resource", TAGS_PAGE_SIZE, page_size)
+
+    # moto's sso-admin errors write "message" in lower case. AWS writes
+    # "Message", as AwsJsonError does.
+    for error_class in (
+        ssoadmin_exceptions.ResourceNotFoundException,
+        ssoadmin_exceptions.ConflictException,
+        ssoadmin_exceptions.ServiceQuotaExceededException,
+    ):
+        write_message_as_aws_does(error_class)
 
 
 def patch_sso_admin_responses() -> None:
-    """Patch moto's sso-admin request handlers to pass the parameters that moto drops."""
+    """Patch moto's sso-admin request handlers to pass the parameters that moto
+    drops, and add handlers for the operations that moto lacks.
+    """
 
     def provision_permission_set(self: SSOAdminResponse) -> str:
         target_type = self._get_param("TargetType")
@@ -407,12 +739,113 @@ def patch_sso_admin_responses() -> None:
         )
         return dump_page("PermissionSets", arns, next_token)
 
+    def describe_instance(self: SSOAdminResponse) -> str:
+        fields = self.ssoadmin_backend.describe_instance(instance_arn=self._get_param("InstanceArn"))
+        return json.dumps(fields)
+
+    def tag_resource(self: SSOAdminResponse) -> str:
+        self.ssoadmin_backend.tag_resource(
+            instance_arn=self._get_param("InstanceArn"),
+            resource_arn=self._get_param("ResourceArn"),
+            tags=self._get_param("Tags"),
+        )
+        return "{}"
+
+    def untag_resource(self: SSOAdminResponse) -> str:
+        self.ssoadmin_backend.untag_resource(
+            instance_arn=self._get_param("InstanceArn"),
+            resource_arn=self._get_param("ResourceArn"),
+            tag_keys=self._get_param("TagKeys"),
+        )
+        return "{}"
+
+    def list_tags_for_resource(self: SSOAdminResponse) -> str:
+        tags, next_token = self.ssoadmin_backend.list_tags_for_resource(
+            instance_arn=self._get_param("InstanceArn"),
+            resource_arn=self._get_param("ResourceArn"),
+            next_token=self._get_param("NextToken"),
+        )
+        return dump_page("Tags", tags, next_token)
+
+    def put_permissions_boundary_to_permission_set(self: SSOAdminResponse) -> str:
+        self.ssoadmin_backend.put_permissions_boundary_to_permission_set(
+            instance_arn=self._get_param("InstanceArn"),
+            permission_set_arn=self._get_param("PermissionSetArn"),
+            permissions_boundary=self._get_param("PermissionsBoundary"),
+        )
+        return "{}"
+
+    def get_permissions_boundary_for_permission_set(self: SSOAdminResponse) -> str:
+        boundary = self.ssoadmin_backend.get_permissions_boundary_for_permission_set(
+            instance_arn=self._get_param("InstanceArn"),
+            permission_set_arn=self._get_param("PermissionSetArn"),
+        )
+        return json.dumps({"PermissionsBoundary": boundary})
+
+    def delete_permissions_boundary_from_permission_set(self: SSOAdminResponse) -> str:
+        self.ssoadmin_backend.delete_permissions_boundary_from_permission_set(
+            instance_arn=self._get_param("InstanceArn"),
+            permission_set_arn=self._get_param("PermissionSetArn"),
+        )
+        return "{}"
+
+    def list_applications(self: SSOAdminResponse) -> str:
+        applications, next_token = self.ssoadmin_backend.list_applications(
+            instance_arn=self._get_param("InstanceArn"),
+            max_results=self._get_param("MaxResults"),
+            next_token=self._get_param("NextToken"),
+        )
+        return dump_page("Applications", applications, next_token)
+
+    # moto sends "NextToken": null on the last page of these two calls. AWS
+    # omits NextToken there.
+    def list_managed_policies_in_permission_set(self: SSOAdminResponse) -> str:
+        policies, next_token = self.ssoadmin_backend.list_managed_policies_in_permission_set(
+            instance_arn=self._get_param("InstanceArn"),
+            permission_set_arn=self._get_param("PermissionSetArn"),
+            max_results=self._get_param("MaxResults"),
+            next_token=self._get_param("NextToken"),
+        )
+        summaries = [{"Arn": policy.arn, "Name": policy.name} for policy in policies]
+        return dump_page("AttachedManagedPolicies", summaries, next_token)
+
+    def list_customer_managed_policy_references_in_permission_set(self: SSOAdminResponse) -> str:
+        backend = self.ssoadmin_backend
+        references, next_token = backend.list_customer_managed_policy_references_in_permission_set(
+            instance_arn=self._get_param("InstanceArn"),
+            permission_set_arn=self._get_param("PermissionSetArn"),
+            max_results=self._get_param("MaxResults"),
+            next_token=self._get_param("NextToken"),
+        )
+        summaries = [{"Name": reference.name, "Path": reference.path} for reference in references]
+        return dump_page("CustomerManagedPolicyReferences", summaries, next_token)
+
     SSOAdminResponse.provision_permission_set = provision_permission_set
     SSOAdminResponse.list_accounts_for_provisioned_permission_set = (
         list_accounts_for_provisioned_permission_set
     )
     SSOAdminResponse.list_permission_sets_provisioned_to_account = (
         list_permission_sets_provisioned_to_account
+    )
+    SSOAdminResponse.describe_instance = describe_instance
+    SSOAdminResponse.tag_resource = tag_resource
+    SSOAdminResponse.untag_resource = untag_resource
+    SSOAdminResponse.list_tags_for_resource = list_tags_for_resource
+    SSOAdminResponse.put_permissions_boundary_to_permission_set = (
+        put_permissions_boundary_to_permission_set
+    )
+    SSOAdminResponse.get_permissions_boundary_for_permission_set = (
+        get_permissions_boundary_for_permission_set
+    )
+    SSOAdminResponse.delete_permissions_boundary_from_permission_set = (
+        delete_permissions_boundary_from_permission_set
+    )
+    SSOAdminResponse.list_applications = list_applications
+    SSOAdminResponse.list_managed_policies_in_permission_set = (
+        list_managed_policies_in_permission_set
+    )
+    SSOAdminResponse.list_customer_managed_policy_references_in_permission_set = (
+        list_customer_managed_policy_references_in_permission_set
     )
 
 
