@@ -8,6 +8,7 @@
 pub mod aws;
 pub mod cli;
 pub mod model;
+pub mod policy;
 pub mod report;
 pub mod store;
 pub mod sync;

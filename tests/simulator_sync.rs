@@ -8,55 +8,10 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use common::simulator::Served;
 use idcdb_simulator::model::{InstanceKind, PermissionsBoundary, PrincipalType};
-use idcdb_simulator::{Model, Options, Simulator, Size, generate};
+use idcdb_simulator::{Model, Options, Size, generate};
 use rusqlite::{Connection, OpenFlags};
-
-/// A simulator served from its own runtime for the length of a test.
-struct Served {
-    simulator: Option<Simulator>,
-    runtime: tokio::runtime::Runtime,
-}
-
-impl Served {
-    fn start(model: Model, options: Options) -> Served {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let simulator = runtime
-            .block_on(async { Simulator::start(model, options) })
-            .expect("simulator starts");
-        Served {
-            simulator: Some(simulator),
-            runtime,
-        }
-    }
-
-    fn simulator(&self) -> &Simulator {
-        self.simulator.as_ref().expect("simulator is running")
-    }
-
-    fn sync(&self, db: &Path) -> std::process::Output {
-        let mut command = common::idcdb();
-        common::set_aws_env(&mut command, &self.simulator().endpoint_url());
-        // The simulator runs without rate limits here, so the client need not pace.
-        command
-            .args(["sync", "--max-rps", "1000", "--db"])
-            .arg(db)
-            .output()
-            .expect("run idcdb sync")
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        if let Some(simulator) = self.simulator.take() {
-            self.runtime.block_on(simulator.shutdown());
-        }
-    }
-}
 
 fn open(db: &Path) -> Connection {
     Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY).expect("open snapshot")
@@ -624,12 +579,21 @@ fn evidence_shows_coverage_and_gaps() {
         .iter()
         .find(|instance| instance.kind == InstanceKind::Account)
         .expect("demo has an account instance");
+    // An account instance cannot have permission sets: the parts are complete
+    // (empty by design), with the reason beside them.
     let incomplete = strings(&conn, "SELECT scope, part FROM coverage WHERE complete = 0");
+    assert_eq!(incomplete, BTreeSet::new());
+    let explained = strings(
+        &conn,
+        "SELECT scope, part FROM coverage WHERE detail LIKE '%account instance%'",
+    );
     let expected: BTreeSet<_> = ["permission_sets", "account_assignments"]
         .iter()
         .map(|part| vec![some(&account_instance.arn), some(part)])
         .collect();
-    assert_eq!(incomplete, expected);
+    assert_eq!(explained, expected);
+    let parts = strings(&conn, "SELECT DISTINCT part FROM coverage");
+    assert_eq!(parts.len(), 8, "every part has a coverage row: {parts:?}");
 
     let warnings = strings(&conn, "SELECT code, operation, resource FROM warnings");
     assert_eq!(

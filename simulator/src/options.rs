@@ -163,4 +163,10 @@ pub enum FaultKind {
     Hold(Duration),
     /// The service's access denied error.
     AccessDenied,
+    /// identitystore's access denied error for a customer managed KMS key the
+    /// caller may not use: `AccessDeniedException` with `Reason`
+    /// `KMS_ACCESS_DENIED`.
+    KmsAccessDenied,
+    /// The error for expired temporary credentials.
+    ExpiredToken,
 }

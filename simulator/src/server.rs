@@ -402,6 +402,22 @@ fn fault_error(fault: FaultKind, routed: &Routed) -> ApiError {
             "AccessDeniedException",
             format!("You don't have permission to perform {}.", routed.call.name),
         ),
+        FaultKind::KmsAccessDenied => ApiError::new(
+            400,
+            "AccessDeniedException",
+            "Access to the customer managed KMS key of the identity store was denied.",
+        )
+        .with("Reason", "KMS_ACCESS_DENIED"),
+        FaultKind::ExpiredToken if query => ApiError::new(
+            403,
+            "ExpiredToken",
+            "The security token included in the request is expired",
+        ),
+        FaultKind::ExpiredToken => ApiError::new(
+            400,
+            "ExpiredTokenException",
+            "The security token included in the request is expired",
+        ),
         _ if query => ApiError::new(500, "InternalFailure", "An internal error occurred"),
         _ if organizations => ApiError::new(
             500,

@@ -26,7 +26,7 @@ use aws_types::region::Region;
 pub use call::{CallCounter, MAX_THROTTLE_RETRIES, MAX_TRANSIENT_RETRIES, RateLimiter, Rates};
 
 /// How to obtain credentials and which region to read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ConnectOptions {
     pub profile: Option<String>,
     pub region: Option<String>,
@@ -35,6 +35,22 @@ pub struct ConnectOptions {
     pub external_id: Option<String>,
     pub session_name: Option<String>,
     pub rates: Rates,
+    /// Maximum wait for one attempt of a call.
+    pub attempt_timeout: Duration,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        Self {
+            profile: None,
+            region: None,
+            role_arn: None,
+            external_id: None,
+            session_name: None,
+            rates: Rates::default(),
+            attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
+        }
+    }
 }
 
 /// Clients for every API that sync reads, sharing one configuration.
@@ -68,6 +84,9 @@ pub struct AwsError {
     /// AWS's error code, such as `AccessDeniedException`, when AWS sent one.
     pub code: Option<String>,
     pub detail: String,
+    /// True when identitystore denied access to its customer managed KMS key
+    /// (`Reason: KMS_ACCESS_DENIED`), not the call itself.
+    pub kms_access_denied: bool,
     hint: String,
 }
 
@@ -80,7 +99,8 @@ impl AwsError {
         )
     }
 
-    /// True when the credentials themselves were missing, invalid or expired.
+    /// True when the credentials themselves were missing, invalid or expired,
+    /// or a KMS key denied them.
     pub fn is_credentials_problem(&self) -> bool {
         matches!(
             self.code.as_deref(),
@@ -92,14 +112,15 @@ impl AwsError {
                     | "InvalidSignatureException"
                     | "SignatureDoesNotMatch"
             )
-        ) || self.detail.contains("failed to load credentials")
+        ) || self.kms_access_denied
+            || self.detail.contains("failed to load credentials")
             || self.detail.contains("no credentials")
     }
 }
 
-/// Longest wait for one attempt of a call; a hung connection then fails and
-/// is retried like a reset one.
-const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default maximum wait for one attempt of a call; a hung connection then
+/// fails and is retried like a reset one.
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Displays an SDK error with its whole chain of causes.
@@ -126,15 +147,31 @@ where
         (Some(code), None) => code.clone(),
         _ => describe_uncoded(&error),
     };
-    let hint = hint_for(service, operation, code.as_deref(), &detail);
+    let kms_access_denied = matches!(&error, SdkError::ServiceError(service_error)
+    if service_error.raw().body().bytes().is_some_and(|body| {
+        body.windows(KMS_ACCESS_DENIED.len()).any(|window| window == KMS_ACCESS_DENIED)
+    }));
+    let hint = if kms_access_denied {
+        "\n  next step: the identity store is encrypted with a customer managed KMS key that \
+         these credentials may not use; allow kms:Decrypt on that key (its ARN is in \
+         DescribeInstance's EncryptionConfigurationDetails) in the key policy and in the \
+         role's policy"
+            .to_string()
+    } else {
+        hint_for(service, operation, code.as_deref(), &detail)
+    };
     AwsError {
         service,
         operation,
         code,
         detail,
+        kms_access_denied,
         hint,
     }
 }
+
+/// The `Reason` identitystore gives when KMS, not IAM, denied the call.
+const KMS_ACCESS_DENIED: &[u8] = b"KMS_ACCESS_DENIED";
 
 /// Describes an error that carries no AWS error code in one line, without
 /// the raw response the SDK's own display includes.
@@ -188,9 +225,18 @@ fn hint_for(service: &str, operation: &str, code: Option<&str>, detail: &str) ->
             "the access key is not valid; check the profile or the AWS_* environment variables"
                 .to_string()
         }
-        Some("ThrottlingException" | "Throttling") => {
-            "AWS kept throttling the call after retries; run the sync again later".to_string()
+        Some("ThrottlingException" | "Throttling" | "TooManyRequestsException") => {
+            "AWS kept throttling the call after retries; run the sync again later, or lower \
+             --max-rps"
+                .to_string()
         }
+        Some(
+            "InternalServerException"
+            | "InternalFailure"
+            | "ServiceException"
+            | "ServiceUnavailable"
+            | "ServiceUnavailableException",
+        ) => "AWS kept failing after retries; run the sync again later".to_string(),
         _ if detail.contains("dispatch failure") || detail.contains("io error") => {
             "AWS could not be reached; check the network, the region and any AWS_ENDPOINT_URL"
                 .to_string()
@@ -208,13 +254,14 @@ fn hint_for(service: &str, operation: &str, code: Option<&str>, detail: &str) ->
 /// Loads the SDK configuration, assumes the role when one is given, and
 /// builds the clients.
 pub async fn connect(options: &ConnectOptions) -> Clients {
+    let attempt_timeout = options.attempt_timeout;
     // Retries happen in `Clients::call`, which paces them with the rate
     // limiter and counts them; SDK retries would hide both.
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(RetryConfig::disabled())
         .timeout_config(
             TimeoutConfig::builder()
-                .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+                .operation_attempt_timeout(attempt_timeout)
                 .connect_timeout(CONNECT_TIMEOUT)
                 .build(),
         );
@@ -236,6 +283,7 @@ pub async fn connect(options: &ConnectOptions) -> Clients {
 /// Builds clients for a fixed endpoint with static credentials: the demo's
 /// in-process simulator. Requests still go over HTTP through the SDK.
 pub fn connect_to_endpoint(endpoint_url: &str, region: &str, rates: Rates) -> Clients {
+    let attempt_timeout = DEFAULT_ATTEMPT_TIMEOUT;
     let credentials = aws_credential_types::Credentials::new(
         "AKIDIDCDBDEMO0000000",
         "idcdb-demo-secret",
@@ -253,7 +301,7 @@ pub fn connect_to_endpoint(endpoint_url: &str, region: &str, rates: Rates) -> Cl
         .retry_config(RetryConfig::disabled())
         .timeout_config(
             TimeoutConfig::builder()
-                .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+                .operation_attempt_timeout(attempt_timeout)
                 .connect_timeout(CONNECT_TIMEOUT)
                 .build(),
         )
@@ -335,6 +383,7 @@ pub(crate) fn next_page(
             operation,
             code: None,
             detail: "the service returned the same NextToken twice".to_string(),
+            kms_access_denied: false,
             hint: String::new(),
         }),
         other => Ok(other),

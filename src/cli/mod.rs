@@ -12,8 +12,10 @@
 //! | 4 | AWS data could not be read: an API failed after retries, or no instance |
 //! | 5 | the snapshot file: missing, not a snapshot, newer schema, cannot be written |
 //! | 6 | the query: invalid SQL, a write statement, an unknown report |
+//! | 130, 143 | interrupted by Ctrl-C (SIGINT) or SIGTERM; the previous snapshot is unchanged |
 
 mod output;
+mod policy;
 mod query;
 mod reports;
 mod sync;
@@ -48,6 +50,8 @@ pub enum Command {
     Query(QueryArgs),
     /// List the bundled reports, the question each answers, and their parameters.
     Reports(ReportsArgs),
+    /// Print the least-privilege IAM policy for the read-only role and a trust policy template.
+    Policy(policy::PolicyArgs),
 }
 
 /// A failure of a command, with the exit code it maps to.
@@ -59,12 +63,17 @@ pub enum CliError {
     Query(#[from] QueryError),
     #[error("{0}")]
     Usage(String),
+    #[error("interrupted by {0}; the previous snapshot, if any, is unchanged")]
+    Interrupted(&'static str),
 }
 
 impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Usage(_) => 2,
+            // The shell's convention: 128 plus the signal number.
+            CliError::Interrupted("SIGTERM") => 143,
+            CliError::Interrupted(_) => 130,
             CliError::Sync(SyncError::Aws(error))
                 if error.is_access_denied() || error.is_credentials_problem() =>
             {
@@ -93,5 +102,6 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Sync(args) => sync::run(args),
         Command::Query(args) => query::run(args),
         Command::Reports(args) => reports::run(args),
+        Command::Policy(args) => policy::run(args),
     }
 }

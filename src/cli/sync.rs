@@ -2,7 +2,14 @@
 
 use std::path::PathBuf;
 
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::sync::Mutex;
+use std::time::Duration;
+
 use clap::Args;
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use tokio::signal::unix::SignalKind;
 
 use super::CliError;
 use crate::aws::{self, ConnectOptions, Rates};
@@ -55,19 +62,98 @@ pub struct SyncArgs {
     #[arg(long, value_name = "N", default_value_t = 20.0, value_parser = parse_rate)]
     pub max_rps: f64,
 
+    /// Maximum seconds to wait for one attempt of an AWS call before retrying it.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0, value_parser = parse_timeout)]
+    pub call_timeout: f64,
+
     /// Print only warnings and errors.
     #[arg(short, long)]
     pub quiet: bool,
 }
 
+/// Progress on stderr: a bar per phase on a terminal, plain lines at every
+/// tenth of a phase otherwise (logs, CI), nothing but warnings with `--quiet`.
 struct StderrProgress {
     quiet: bool,
+    bars: Option<MultiProgress>,
+    phases: Mutex<HashMap<String, Phase>>,
+}
+
+struct Phase {
+    done: u64,
+    bar: Option<ProgressBar>,
+}
+
+impl StderrProgress {
+    fn new(quiet: bool) -> Self {
+        let terminal = std::io::stderr().is_terminal();
+        Self {
+            quiet,
+            bars: (terminal && !quiet).then(MultiProgress::new),
+            phases: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn new_bar(&self, phase: &str, total: u64) -> Option<ProgressBar> {
+        let bars = self.bars.as_ref()?;
+        let style = ProgressStyle::with_template("{prefix:>22} [{bar:30}] {pos}/{len} {elapsed}")
+            .map(|style| style.progress_chars("=> "))
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+        let bar = bars.add(ProgressBar::new(total));
+        bar.set_style(style);
+        bar.set_prefix(phase.to_string());
+        Some(bar)
+    }
 }
 
 impl Progress for StderrProgress {
     fn message(&self, text: &str) {
-        if !self.quiet || text.starts_with("warning:") {
-            eprintln!("{text}");
+        let is_warning = text.starts_with("warning:");
+        if self.quiet && !is_warning {
+            return;
+        }
+        match &self.bars {
+            Some(bars) => {
+                let _ = bars.println(text);
+            }
+            None => eprintln!("{text}"),
+        }
+    }
+
+    fn advance(&self, phase: &str, total: u64) {
+        if self.quiet || total == 0 {
+            return;
+        }
+        let mut phases = self
+            .phases
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        let entry = phases.entry(phase.to_string()).or_insert_with(|| Phase {
+            done: 0,
+            bar: self.new_bar(phase, total),
+        });
+        entry.done += 1;
+        let finished = entry.done >= total;
+
+        match &entry.bar {
+            Some(bar) => {
+                bar.inc(1);
+                if finished {
+                    bar.finish();
+                }
+            }
+            None => {
+                // Small phases print one line; large ones a line per tenth.
+                let tenth = if total < 20 { total } else { total / 10 };
+                if entry.done.is_multiple_of(tenth) || finished {
+                    eprintln!("{phase}: {}/{total}", entry.done);
+                }
+            }
+        }
+
+        // The next instance starts the phase afresh.
+        if finished {
+            phases.remove(phase);
         }
     }
 }
@@ -103,6 +189,32 @@ async fn sync_demo(
 /// The region the demo organization pretends to live in.
 const DEMO_REGION: &str = "us-east-1";
 
+/// Waits for Ctrl-C (SIGINT) or SIGTERM and returns its name.
+async fn interrupted() -> &'static str {
+    let mut terminate = tokio::signal::unix::signal(SignalKind::terminate()).ok();
+    let sigterm = async {
+        match terminate.as_mut() {
+            Some(stream) => {
+                stream.recv().await;
+            }
+            None => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => "SIGINT",
+        () = sigterm => "SIGTERM",
+    }
+}
+
+fn parse_timeout(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(seconds) if seconds.is_finite() && (0.1..=3600.0).contains(&seconds) => Ok(seconds),
+        _ => Err(format!(
+            "invalid timeout {text:?}: expected a number of seconds from 0.1 to 3600"
+        )),
+    }
+}
+
 fn parse_rate(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(rate) if rate.is_finite() && rate > 0.0 && rate <= 10_000.0 => Ok(rate),
@@ -130,25 +242,38 @@ pub fn run(args: SyncArgs) -> Result<(), CliError> {
             identity_store: args.max_rps,
             ..Rates::default()
         },
+        attempt_timeout: Duration::from_secs_f64(args.call_timeout),
     };
-    let progress = StderrProgress { quiet: args.quiet };
+    let progress = StderrProgress::new(args.quiet);
 
     let summary = runtime.block_on(async {
-        if args.demo {
-            return sync_demo(&args.db, args.demo_seed, &progress).await;
+        let work = async {
+            if args.demo {
+                return sync_demo(&args.db, args.demo_seed, &progress).await;
+            }
+            let clients = aws::connect(&options).await;
+            sync::run(&clients, &args.db, Source::Aws, &progress).await
+        };
+
+        // Leaving `work` unfinished drops the snapshot writer, which removes
+        // the temporary file; the previous snapshot is never touched.
+        tokio::select! {
+            result = work => result.map_err(CliError::from),
+            signal = interrupted() => Err(CliError::Interrupted(signal)),
         }
-        let clients = aws::connect(&options).await;
-        sync::run(&clients, &args.db, Source::Aws, &progress).await
     })?;
 
     progress.message(&format!(
         "Wrote {}: {} instances, {} accounts, {} permission sets, {} account assignments, \
-         {} users, {} groups, {} group memberships, {} warnings",
+         {} applications, {} application assignments, {} users, {} groups, \
+         {} group memberships, {} warnings",
         args.db.display(),
         summary.instances,
         summary.accounts,
         summary.permission_sets,
         summary.account_assignments,
+        summary.applications,
+        summary.application_assignments,
         summary.users,
         summary.groups,
         summary.group_memberships,

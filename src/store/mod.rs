@@ -41,6 +41,12 @@ pub enum StoreError {
     },
 
     #[error(
+        "snapshot {path} is locked by another process (for example a sqlite3 session with an \
+         open write transaction); close it and retry"
+    )]
+    Locked { path: PathBuf },
+
+    #[error(
         "cannot create a snapshot in {folder}: {source}; check that the folder exists and is writable"
     )]
     CreateTemp {

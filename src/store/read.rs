@@ -2,9 +2,14 @@
 
 use std::path::Path;
 
-use rusqlite::{Connection, OpenFlags};
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 use super::{StoreError, schema_version};
+
+/// How long a query waits for another process's write lock to clear.
+const LOCK_WAIT: Duration = Duration::from_secs(5);
 
 /// Opens an existing snapshot read-only and checks that idcdb wrote it with a
 /// schema this build understands.
@@ -35,10 +40,27 @@ pub fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open_with_flags(path, flags).map_err(sqlite_error)?;
     conn.pragma_update(None, "query_only", true)
         .map_err(sqlite_error)?;
+    conn.busy_timeout(LOCK_WAIT).map_err(sqlite_error)?;
 
-    let found = read_schema_version(&conn).map_err(|reason| StoreError::NotASnapshot {
-        path: path.to_path_buf(),
-        reason,
+    let found = read_schema_version(&conn).map_err(|error| match error {
+        Some(error)
+            if matches!(
+                error.sqlite_error_code(),
+                Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+            ) =>
+        {
+            StoreError::Locked {
+                path: path.to_path_buf(),
+            }
+        }
+        Some(error) => StoreError::NotASnapshot {
+            path: path.to_path_buf(),
+            reason: error.to_string(),
+        },
+        None => StoreError::NotASnapshot {
+            path: path.to_path_buf(),
+            reason: "it has no refinery_schema_history table".to_string(),
+        },
     })?;
     let supported = schema_version();
     if found > supported {
@@ -51,8 +73,9 @@ pub fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
-/// Reads the newest applied migration from refinery's history table.
-fn read_schema_version(conn: &Connection) -> Result<i64, String> {
+/// Reads the newest applied migration from refinery's history table. The
+/// error is `None` when the file has no such table.
+fn read_schema_version(conn: &Connection) -> Result<i64, Option<rusqlite::Error>> {
     let has_history: bool = conn
         .query_row(
             "SELECT EXISTS (SELECT 1 FROM sqlite_master \
@@ -60,9 +83,9 @@ fn read_schema_version(conn: &Connection) -> Result<i64, String> {
             [],
             |row| row.get(0),
         )
-        .map_err(|error| error.to_string())?;
+        .map_err(Some)?;
     if !has_history {
-        return Err("it has no refinery_schema_history table".to_string());
+        return Err(None);
     }
 
     conn.query_row(
@@ -70,5 +93,5 @@ fn read_schema_version(conn: &Connection) -> Result<i64, String> {
         [],
         |row| row.get(0),
     )
-    .map_err(|error| error.to_string())
+    .map_err(Some)
 }

@@ -66,18 +66,22 @@ async fn copy_permission_sets(
     let arns = match clients.list_permission_sets(instance_arn).await {
         Ok(arns) => arns,
         Err(error) if error.code.as_deref() == Some("ValidationException") => {
-            // An account instance rejects every permission-set API.
+            // An account instance rejects every permission-set API because it
+            // cannot have permission sets or account assignments. Nothing is
+            // missing, so coverage stays complete, with the reason beside it.
             let message = format!(
                 "instance {instance_arn} does not support permission sets (an account \
                  instance): {}; its users, groups and applications are still synced",
                 error.detail
             );
             let warning = context
-                .missing_part(instance_arn, "permission_sets", &error, message.clone())
+                .warning(instance_arn, &error, message.clone())
                 .await?;
-            context
-                .coverage(instance_arn, "account_assignments", false, Some(message))
-                .await?;
+            for part in ["permission_sets", "account_assignments"] {
+                context
+                    .coverage(instance_arn, part, true, Some(message.clone()))
+                    .await?;
+            }
             counts.warnings.push(warning);
             return Ok(());
         }

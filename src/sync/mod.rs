@@ -114,6 +114,19 @@ impl Context<'_> {
         error: &AwsError,
         message: String,
     ) -> Result<Warning, SyncError> {
+        let warning = self.warning(scope, error, message).await?;
+        self.coverage(scope, part, false, Some(warning.message.clone()))
+            .await?;
+        Ok(warning)
+    }
+
+    /// Records a warning about `scope` and prints it.
+    pub async fn warning(
+        &self,
+        scope: &str,
+        error: &AwsError,
+        message: String,
+    ) -> Result<Warning, SyncError> {
         let warning = Warning {
             code: error.code.clone().unwrap_or_else(|| "Error".to_string()),
             service: error.service.to_string(),
@@ -124,8 +137,6 @@ impl Context<'_> {
         self.progress
             .message(&format!("warning: {}", warning.message));
         self.sink.send(Record::Warning(warning.clone())).await?;
-        self.coverage(scope, part, false, Some(warning.message.clone()))
-            .await?;
         Ok(warning)
     }
 
@@ -210,11 +221,24 @@ async fn copy_everything(context: &Context<'_>) -> Result<SyncSummary, SyncError
     }
     summary.instances = instances.len() as u64;
 
-    copy_accounts(context, &mut summary).await?;
+    // Organizations, sso-admin and the Identity Store have separate rate
+    // limits, so account names and each instance's two halves run side by side.
+    let mut accounts = AccountsOutcome::default();
+    tokio::try_join!(
+        copy_accounts(context, &mut accounts),
+        copy_instances(context, &instances, &mut summary),
+    )?;
+    summary.accounts = accounts.count;
+    summary.warnings.extend(accounts.warning);
+    Ok(summary)
+}
 
-    // The Identity Store and sso-admin have separate rate limits, so each
-    // instance's two halves run side by side.
-    for instance in &instances {
+async fn copy_instances(
+    context: &Context<'_>,
+    instances: &[crate::model::Instance],
+    summary: &mut SyncSummary,
+) -> Result<(), SyncError> {
+    for instance in instances {
         progress_instance(context, instance);
         let (identity, admin) = tokio::join!(
             identity::copy_identity_store(context, instance),
@@ -232,7 +256,15 @@ async fn copy_everything(context: &Context<'_>) -> Result<SyncSummary, SyncError
         summary.application_assignments += admin.application_assignments;
         summary.warnings.extend(admin.warnings);
     }
-    Ok(summary)
+    Ok(())
+}
+
+/// What [`copy_accounts`] found: the account count, or the warning that
+/// replaced it.
+#[derive(Default)]
+struct AccountsOutcome {
+    count: u64,
+    warning: Option<Warning>,
 }
 
 fn progress_instance(context: &Context<'_>, instance: &crate::model::Instance) {
@@ -261,11 +293,14 @@ async fn caller_identity(clients: &Clients) -> Result<CallerIdentity, SyncError>
 
 /// Copies account names. When Organizations denies the call, the sync goes
 /// on and records a warning: accounts are then known by ID only.
-async fn copy_accounts(context: &Context<'_>, summary: &mut SyncSummary) -> Result<(), SyncError> {
+async fn copy_accounts(
+    context: &Context<'_>,
+    outcome: &mut AccountsOutcome,
+) -> Result<(), SyncError> {
     const SCOPE: &str = "organization";
     match context.clients.list_accounts().await {
         Ok(accounts) => {
-            summary.accounts = accounts.len() as u64;
+            outcome.count = accounts.len() as u64;
             for account in accounts {
                 context.sink.send(Record::Account(account)).await?;
             }
@@ -284,7 +319,7 @@ async fn copy_accounts(context: &Context<'_>, summary: &mut SyncSummary) -> Resu
             let warning = context
                 .missing_part(SCOPE, "accounts", &error, message)
                 .await?;
-            summary.warnings.push(warning);
+            outcome.warning = Some(warning);
             Ok(())
         }
         Err(error) => Err(error.into()),

@@ -3,6 +3,8 @@
 //! pointed at it through the SDK's standard endpoint variables.
 #![allow(dead_code)]
 
+pub mod simulator;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};

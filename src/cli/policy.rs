@@ -1,0 +1,61 @@
+//! `idcdb policy`: prints the IAM policies for the read-only role.
+
+use clap::{Args, ValueEnum};
+
+use super::CliError;
+use crate::policy;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PolicyKind {
+    /// The permissions policy to attach to the role.
+    Permissions,
+    /// The role's trust policy, requiring an external ID.
+    Trust,
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    /// Which policy to print; both, with a heading each, when left out.
+    #[arg(long, value_enum)]
+    pub kind: Option<PolicyKind>,
+
+    /// Principal allowed to assume the role, for the trust policy.
+    #[arg(
+        long,
+        value_name = "ARN",
+        default_value = "arn:aws:iam::TRUSTED-ACCOUNT-ID:root"
+    )]
+    pub trusted_principal: String,
+}
+
+/// Placeholder the user replaces; a real external ID is a secret and is never
+/// printed by idcdb.
+const EXTERNAL_ID_PLACEHOLDER: &str = "REPLACE-WITH-YOUR-EXTERNAL-ID";
+
+pub fn run(args: PolicyArgs) -> Result<(), CliError> {
+    let permissions = pretty(&policy::read_only_policy())?;
+    let trust = pretty(&policy::trust_policy(
+        &args.trusted_principal,
+        EXTERNAL_ID_PLACEHOLDER,
+    ))?;
+
+    match args.kind {
+        Some(PolicyKind::Permissions) => println!("{permissions}"),
+        Some(PolicyKind::Trust) => println!("{trust}"),
+        None => {
+            println!(
+                "# Permissions policy of the read-only role (the second statement is optional)"
+            );
+            println!("{permissions}");
+            println!();
+            println!("# Trust policy of the role");
+            println!("{trust}");
+        }
+    }
+    Ok(())
+}
+
+fn pretty(value: &serde_json::Value) -> Result<String, CliError> {
+    serde_json::to_string_pretty(value)
+        .map_err(|error| CliError::Usage(format!("cannot format the policy: {error}")))
+}
