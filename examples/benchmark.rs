@@ -11,22 +11,30 @@
 //! read that organization, the throttled calls, the wall time against the
 //! rate-limit lower bound, the peak RSS of the `idcdb` process, the snapshot
 //! size and the time of the account-access report as CSV.
+//!
+//! The simulator runs as its own process (`idcdb-simulator`), and this
+//! program drops its copy of the model before starting `idcdb`: Linux counts
+//! the memory a child shares with its parent between fork and exec in the
+//! child's peak RSS, so a large parent would inflate the measurement.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Stdio};
+
 use idcdb_simulator::model::InstanceKind;
-use idcdb_simulator::{Model, Options, RateLimits, Simulator, Size, generate};
+use idcdb_simulator::{Model, Size, generate};
 
 /// AWS-like latency of one call: a fixed part plus uniform jitter.
 const LATENCY: Duration = Duration::from_millis(35);
 const LATENCY_JITTER: Duration = Duration::from_millis(10);
 
-/// AWS's quotas: 20 requests per second shared by sso-admin, 20 per
-/// identitystore operation. Organizations has no published rate; idcdb and
-/// the simulator both assume 5.
+/// AWS's quotas, which `idcdb-simulator` applies by default: 20 requests per
+/// second shared by sso-admin, 20 per identitystore operation. Organizations
+/// has no published rate; idcdb and the simulator both assume 5.
 const SSO_ADMIN_RATE: f64 = 20.0;
 const IDENTITY_STORE_RATE: f64 = 20.0;
 const ORGANIZATIONS_RATE: f64 = 5.0;
@@ -181,10 +189,42 @@ fn run_measured(command: &mut Command) -> (std::process::ExitStatus, u64) {
     (exit, usage.ru_maxrss as u64 * 1024)
 }
 
-fn idcdb_binary() -> PathBuf {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/idcdb");
-    assert!(path.exists(), "build it first: cargo build --release");
+fn release_binary(name: &str) -> PathBuf {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target/release")
+        .join(name);
+    assert!(
+        path.exists(),
+        "build it first: cargo build --release --workspace"
+    );
     path
+}
+
+fn idcdb_binary() -> PathBuf {
+    release_binary("idcdb")
+}
+
+/// Starts `idcdb-simulator` with AWS's rate limits and latency and returns
+/// it with its endpoint URL.
+fn start_simulator(size: &str) -> (Child, String) {
+    let mut child = Command::new(release_binary("idcdb-simulator"))
+        .args(["--seed", &SEED.to_string(), "--size", size])
+        .args(["--latency-ms", &LATENCY.as_millis().to_string()])
+        .args(["--jitter-ms", &LATENCY_JITTER.as_millis().to_string()])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start idcdb-simulator");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("read the simulator's endpoint");
+    let endpoint = line
+        .trim()
+        .strip_prefix("ENDPOINT ")
+        .unwrap_or_else(|| panic!("unexpected simulator output {line:?}"))
+        .to_string();
+    (child, endpoint)
 }
 
 fn aws_env(command: &mut Command, endpoint: &str) {
@@ -210,7 +250,7 @@ fn sum_column(db: &Path, sql: &str) -> u64 {
         .expect("read snapshot") as u64
 }
 
-fn bench(name: &str, runtime: &tokio::runtime::Runtime, work: &Path) {
+fn bench(name: &str, work: &Path) {
     let size = Size::preset(name).unwrap_or_else(|| panic!("unknown size {name}"));
     let model = generate(SEED, &size);
     let minimum = Minimum::of(&model);
@@ -230,29 +270,21 @@ fn bench(name: &str, runtime: &tokio::runtime::Runtime, work: &Path) {
         model.account_assignments.len(),
     );
 
-    let options = Options::default()
-        .with_rate_limits(RateLimits {
-            sso_admin_per_second: SSO_ADMIN_RATE,
-            identity_store_per_operation_per_second: IDENTITY_STORE_RATE,
-            organizations_per_second: ORGANIZATIONS_RATE,
-        })
-        .with_latency(LATENCY, LATENCY_JITTER);
-    let simulator = runtime
-        .block_on(async { Simulator::start(model, options) })
-        .expect("start simulator");
+    drop(model);
+    let (mut simulator, endpoint) = start_simulator(name);
     let db = work.join(format!("{name}.db"));
     let _ = std::fs::remove_file(&db);
 
     let started = Instant::now();
     let mut sync = Command::new(idcdb_binary());
-    aws_env(&mut sync, &simulator.endpoint_url());
+    aws_env(&mut sync, &endpoint);
     sync.args(["sync", "--quiet", "--db"]).arg(&db);
     let (status, peak_rss) = run_measured(&mut sync);
     let wall = started.elapsed();
     assert!(status.success(), "sync of {name} failed");
 
-    let stats = simulator.stats();
-    runtime.block_on(simulator.shutdown());
+    let _ = simulator.kill();
+    let _ = simulator.wait();
 
     let calls = sum_column(&db, "SELECT SUM(calls) FROM api_calls");
     let throttled = sum_column(&db, "SELECT SUM(throttled) FROM api_calls");
@@ -277,11 +309,6 @@ fn bench(name: &str, runtime: &tokio::runtime::Runtime, work: &Path) {
         "API calls           {calls} (minimum {}, {:+.2}%)",
         minimum.total(),
         (calls as f64 / minimum.total() as f64 - 1.0) * 100.0
-    );
-    println!(
-        "  server saw        {} calls, {} throttled",
-        stats.total_calls(),
-        stats.throttled
     );
     println!(
         "throttled calls     {throttled} ({:.3}% of calls)",
@@ -312,11 +339,6 @@ fn main() {
     } else {
         sizes
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
     let work = tempfile::tempdir().expect("temporary folder");
     println!(
         "latency {} ms + up to {} ms jitter; rates: sso-admin {SSO_ADMIN_RATE}/s, identitystore \
@@ -325,6 +347,6 @@ fn main() {
         LATENCY_JITTER.as_millis()
     );
     for size in &sizes {
-        bench(size, &runtime, work.path());
+        bench(size, work.path());
     }
 }

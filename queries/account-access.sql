@@ -26,4 +26,4 @@ WHERE (:account IS NULL OR account_id = :account OR account_name = :account)
   AND (:group IS NULL OR via_group_id = :group OR (via_group_id IS NOT NULL AND via = :group))
   AND (:permission_set IS NULL OR permission_set_name = :permission_set
        OR permission_set_arn = :permission_set)
-ORDER BY account_id, permission_set_name, user_name, user_id, via;
+ORDER BY account_id, permission_set_arn, user_name, user_id, via;

@@ -615,7 +615,7 @@ fn evidence_shows_coverage_and_gaps() {
         BTreeSet::from([vec![
             some("aws"),
             some("us-east-1"),
-            some("2"),
+            some(&idcdb::store::schema_version().to_string()),
             some("1"),
             some("1")
         ]])

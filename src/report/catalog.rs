@@ -49,7 +49,20 @@ macro_rules! report {
 }
 
 /// Every bundled report, in the order `idcdb reports` lists them.
-pub const REPORTS: &[Report] = &[report!("account-access")];
+pub const REPORTS: &[Report] = &[
+    report!("account-access"),
+    report!("access-by-account"),
+    report!("user-access"),
+    report!("privileged-access"),
+    report!("permission-sets"),
+    report!("group-members"),
+    report!("application-access"),
+    report!("orphaned-assignments"),
+    report!("unused-permission-sets"),
+    report!("empty-groups"),
+    report!("disabled-users-with-access"),
+    report!("users-without-access"),
+];
 
 impl Report {
     pub fn header(&self) -> Header {

@@ -3,6 +3,7 @@
 //! row, so a large report does not have to fit in memory; the table needs
 //! every row to size its columns.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
@@ -26,44 +27,45 @@ pub enum Format {
     Markdown,
 }
 
-/// One cell, owned, in the types SQLite returns.
+/// One cell in the types SQLite returns, borrowed from the row where it
+/// can be, so a large report copies no text it does not have to.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
+pub enum Cell<'a> {
     Null,
     Integer(i64),
     Real(f64),
-    Text(String),
-    Blob(Vec<u8>),
+    Text(Cow<'a, str>),
+    Blob(&'a [u8]),
 }
 
-impl From<ValueRef<'_>> for Cell {
-    fn from(value: ValueRef<'_>) -> Self {
+impl<'a> From<ValueRef<'a>> for Cell<'a> {
+    fn from(value: ValueRef<'a>) -> Self {
         match value {
             ValueRef::Null => Cell::Null,
             ValueRef::Integer(number) => Cell::Integer(number),
             ValueRef::Real(number) => Cell::Real(number),
-            ValueRef::Text(bytes) => Cell::Text(String::from_utf8_lossy(bytes).into_owned()),
-            ValueRef::Blob(bytes) => Cell::Blob(bytes.to_vec()),
+            ValueRef::Text(bytes) => Cell::Text(String::from_utf8_lossy(bytes)),
+            ValueRef::Blob(bytes) => Cell::Blob(bytes),
         }
     }
 }
 
-impl From<&str> for Cell {
-    fn from(text: &str) -> Self {
-        Cell::Text(text.to_string())
+impl<'a> From<&'a str> for Cell<'a> {
+    fn from(text: &'a str) -> Self {
+        Cell::Text(Cow::Borrowed(text))
     }
 }
 
-impl Cell {
+impl Cell<'_> {
     /// Text for CSV, table and Markdown cells: NULL is empty, a blob is
     /// lowercase hex.
-    fn text(&self) -> String {
+    fn text(&self) -> Cow<'_, str> {
         match self {
-            Cell::Null => String::new(),
-            Cell::Integer(number) => number.to_string(),
-            Cell::Real(number) => number.to_string(),
-            Cell::Text(text) => text.clone(),
-            Cell::Blob(bytes) => hex(bytes),
+            Cell::Null => Cow::Borrowed(""),
+            Cell::Integer(number) => Cow::Owned(number.to_string()),
+            Cell::Real(number) => Cow::Owned(number.to_string()),
+            Cell::Text(text) => Cow::Borrowed(text),
+            Cell::Blob(bytes) => Cow::Owned(hex(bytes)),
         }
     }
 
@@ -74,7 +76,7 @@ impl Cell {
             Cell::Real(number) => serde_json::Number::from_f64(*number)
                 .map(serde_json::Value::Number)
                 .unwrap_or(serde_json::Value::Null),
-            Cell::Text(text) => text.clone().into(),
+            Cell::Text(text) => serde_json::Value::String(text.to_string()),
             Cell::Blob(bytes) => hex(bytes).into(),
         }
     }
@@ -167,7 +169,10 @@ impl<'a> RowWriter<'a> {
         match self.format {
             Format::Csv => {
                 if let Output::Csv(csv) = &mut self.out {
-                    csv.write_record(cells.iter().map(Cell::text))?;
+                    for cell in cells {
+                        csv.write_field(cell.text().as_bytes())?;
+                    }
+                    csv.write_record(None::<&[u8]>)?;
                 }
             }
             Format::Json | Format::Ndjson => {
@@ -198,7 +203,7 @@ impl<'a> RowWriter<'a> {
             }
             Format::Table => {
                 if let Some(table) = &mut self.table {
-                    table.add_row(cells.iter().map(Cell::text));
+                    table.add_row(cells.iter().map(|cell| cell.text().into_owned()));
                 }
             }
         }
@@ -240,12 +245,11 @@ pub fn write_rows(
     let mut writer = RowWriter::new(format, columns, out)?;
 
     let mut rows = statement.raw_query();
-    let mut cells = Vec::with_capacity(width);
     while let Some(row) = rows
         .next()
         .map_err(|source| QueryError::Sqlite { source })?
     {
-        cells.clear();
+        let mut cells = Vec::with_capacity(width);
         for index in 0..width {
             let value = row
                 .get_ref(index)

@@ -8,6 +8,12 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 use super::{StoreError, schema_version};
 
+/// Maximum bytes of the snapshot mapped into memory for reading.
+const MMAP_BYTES: i64 = 1 << 30;
+/// Maximum page cache of a query connection, in KiB; SQLite allocates it
+/// only as pages are read.
+const CACHE_KIB: i64 = 256 * 1024;
+
 /// How long a query waits for another process's write lock to clear.
 const LOCK_WAIT: Duration = Duration::from_secs(5);
 
@@ -70,6 +76,17 @@ pub fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
             supported,
         });
     }
+
+    // Reports read most of a large file and sort hundreds of thousands of
+    // rows: map the file into memory, let the page cache grow, and keep
+    // sorts in memory. None of this writes to the file.
+    conn.pragma_update(None, "mmap_size", MMAP_BYTES)
+        .map_err(sqlite_error)?;
+    conn.pragma_update(None, "cache_size", -CACHE_KIB)
+        .map_err(sqlite_error)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")
+        .map_err(sqlite_error)?;
+
     Ok(conn)
 }
 
