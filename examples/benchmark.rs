@@ -45,7 +45,7 @@ fn pages(items: usize, page: usize) -> u64 {
     items.div_ceil(page).max(1) as u64
 }
 
-/// The fewest calls that read everything idcdb stores about `model`, per
+/// The minimum calls that read everything idcdb stores about `model`, per
 /// rate-limit bucket: sso-admin, each identitystore operation, organizations.
 struct Minimum {
     sso_admin: u64,
@@ -157,12 +157,40 @@ impl Minimum {
         }
     }
 
+    /// Returns the performance model's call count for the same organization:
+    /// `1 + ceil(P/100) + min(P, A) + N + 6P` for sso-admin and
+    /// `ceil(U/100) + ceil(G/100) + G` for identitystore, per instance. It
+    /// leaves out what idcdb reads beyond it: provisioning status, instance
+    /// encryption, applications, extra pages, Organizations and STS.
+    fn performance_model(model: &Model) -> u64 {
+        let accounts = model.accounts.len() as u64;
+        let mut total = 1;
+        for instance in &model.instances {
+            let store = instance.identity_store_id.as_str();
+            let users = model.users.iter().filter(|user| user.identity_store_id == store).count();
+            let groups = model.groups.iter().filter(|group| group.identity_store_id == store).count();
+            total += pages(users, 100) + pages(groups, 100) + groups as u64;
+            if instance.kind != InstanceKind::Organization {
+                continue;
+            }
+            let sets: Vec<_> = model
+                .permission_sets
+                .iter()
+                .filter(|set| set.instance_arn == instance.arn)
+                .collect();
+            let count = sets.len() as u64;
+            let pairs: u64 = sets.iter().map(|set| set.provisioned_accounts.len() as u64).sum();
+            total += count.div_ceil(100) + count.min(accounts) + pairs + 6 * count;
+        }
+        total
+    }
+
     fn total(&self) -> u64 {
         self.sso_admin + self.identity_store.values().sum::<u64>() + self.organizations + self.sts
     }
 
-    /// The wall time no client can beat: the busiest bucket's calls over its
-    /// rate. Each bucket runs in parallel with the others.
+    /// Returns the wall time no client can beat: the busiest bucket's calls
+    /// over its rate, since each bucket runs in parallel with the others.
     fn lower_bound(&self) -> Duration {
         let mut seconds = self.sso_admin as f64 / SSO_ADMIN_RATE;
         for calls in self.identity_store.values() {
@@ -173,7 +201,8 @@ impl Minimum {
     }
 }
 
-/// The exit status and peak resident set size of a child process.
+/// Runs a child process and returns its exit status and peak resident set
+/// size.
 // wait4 below reaps the child, which clippy cannot see.
 #[allow(clippy::zombie_processes)]
 fn run_measured(command: &mut Command) -> (std::process::ExitStatus, u64) {
@@ -254,6 +283,7 @@ fn bench(name: &str, work: &Path) {
     let size = Size::preset(name).unwrap_or_else(|| panic!("unknown size {name}"));
     let model = generate(SEED, &size);
     let minimum = Minimum::of(&model);
+    let performance_model = Minimum::performance_model(&model);
     let pairs: usize = model
         .permission_sets
         .iter()
@@ -306,9 +336,11 @@ fn bench(name: &str, work: &Path) {
 
     let lower = minimum.lower_bound();
     println!(
-        "API calls           {calls} (minimum {}, {:+.2}%)",
+        "API calls           {calls} (minimum {}, {:+.2}%; performance model {}, {:+.2}%)",
         minimum.total(),
-        (calls as f64 / minimum.total() as f64 - 1.0) * 100.0
+        (calls as f64 / minimum.total() as f64 - 1.0) * 100.0,
+        performance_model,
+        (calls as f64 / performance_model as f64 - 1.0) * 100.0
     );
     println!(
         "throttled calls     {throttled} ({:.3}% of calls)",

@@ -18,11 +18,20 @@ fn main() -> ExitCode {
     }
 }
 
-/// Diagnostics for developers go through `tracing`, filtered by `IDCDB_LOG`
-/// (for example `IDCDB_LOG=debug`); they are off unless asked for.
+/// Diagnostics for developers go through `tracing` at the level set by
+/// `IDCDB_LOG` (`error`, `warn`, `info`, `debug` or `trace`); they are off
+/// unless asked for.
+///
+/// The level applies to idcdb's own events only. Other crates log at most
+/// warnings, because the AWS SDK's debug and trace events print request
+/// bodies and client settings, which hold the external ID and access key.
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("IDCDB_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off"));
+    let level = std::env::var("IDCDB_LOG").unwrap_or_default();
+    let directives = match level.trim().to_ascii_lowercase().as_str() {
+        level @ ("error" | "warn" | "info" | "debug" | "trace") => format!("warn,idcdb={level}"),
+        _ => "off".to_string(),
+    };
+    let filter = tracing_subscriber::EnvFilter::new(directives);
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -46,7 +46,7 @@ pub fn iam_prefix(service: &str) -> Option<&'static str> {
     }
 }
 
-/// The least-privilege permissions policy of the read-only role.
+/// Builds the least-privilege permissions policy of the read-only role.
 pub fn read_only_policy() -> Value {
     let required: Vec<&str> = SYNC_ACTIONS
         .iter()
@@ -77,8 +77,8 @@ pub fn read_only_policy() -> Value {
     })
 }
 
-/// A trust policy that lets `principal_arn` assume the role only with the
-/// agreed external ID. The ID itself is a placeholder unless given.
+/// Builds a trust policy that lets `principal_arn` assume the role only with
+/// the given external ID, which callers pass as a placeholder.
 pub fn trust_policy(principal_arn: &str, external_id_placeholder: &str) -> Value {
     json!({
         "Version": "2012-10-17",

@@ -15,7 +15,7 @@ use common::{file_bytes, folder_entries};
 use idcdb_simulator::{Fault, FaultKind, Model, Options, RateLimits, Size, generate};
 use rusqlite::{Connection, OpenFlags};
 
-/// A small organization, so that rate-limited and slow tests stay short.
+/// Returns a small organization, so that rate-limited and slow tests stay short.
 fn tiny() -> Size {
     Size {
         accounts: 4,
@@ -105,6 +105,35 @@ fn assume_role_with_wrong_external_id() {
     );
     assert!(!db.exists());
     assert_eq!(folder_entries(dir.path()), Vec::<String>::new());
+}
+
+#[test]
+fn trace_logs_hold_no_secret() {
+    let model = generate(35, &tiny());
+    let management = model.organization.management_account_id.clone();
+    let served = Served::start(model, Options::fast().with_external_id("agreed-id-9876"));
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("snapshot.db");
+    let role = format!("arn:aws:iam::{management}:role/idcdb-read-only");
+
+    let output = served
+        .idcdb()
+        .env("IDCDB_LOG", "trace")
+        .args(["sync", "--max-rps", "1000", "--db"])
+        .arg(&db)
+        .args(["--role-arn", &role, "--external-id", "agreed-id-9876"])
+        .output()
+        .unwrap();
+
+    assert!(output.status.success(), "{}", stderr(&output));
+    let logs = stderr(&output);
+    for secret in [
+        "agreed-id-9876",
+        common::SECRET_ACCESS_KEY,
+        common::ACCESS_KEY_ID,
+    ] {
+        assert!(!logs.contains(secret), "the logs contain {secret}");
+    }
 }
 
 #[test]
@@ -391,6 +420,20 @@ fn sync_rejects_bad_targets() {
         &output,
         5,
         &["no-such-folder", "check that the folder exists"],
+    );
+
+    // sysfs rejects new files even for root, so it stands in for a
+    // read-only folder wherever the tests run.
+    let read_only = Path::new("/sys/idcdb-test.db");
+    let output = common::idcdb()
+        .args(["sync", "--demo", "--db"])
+        .arg(read_only)
+        .output()
+        .unwrap();
+    assert_exit(
+        &output,
+        5,
+        &["cannot create a snapshot in /sys", "writable"],
     );
 }
 

@@ -20,7 +20,7 @@ use crate::model::{CallCount, CallCounts};
 /// its limit busy now and then, so the budget is generous.
 pub const MAX_THROTTLE_RETRIES: u32 = 20;
 
-/// Retries of one call after a 5xx answer, a reset connection or a timeout.
+/// Retries of one call after a 5xx response, a reset connection or a timeout.
 pub const MAX_TRANSIENT_RETRIES: u32 = 5;
 
 /// First backoff delay; each retry doubles the ceiling up to [`MAX_BACKOFF`].
@@ -121,7 +121,7 @@ impl RateLimiter {
     }
 }
 
-/// Counts calls, retries and throttled answers per (service, operation).
+/// Counts calls, retries and throttled responses per (service, operation).
 #[derive(Debug, Default)]
 pub struct CallCounter {
     counts: Mutex<BTreeMap<(&'static str, &'static str), CallCount>>,

@@ -21,7 +21,7 @@ pub struct OutputArgs {
 }
 
 impl OutputArgs {
-    /// The format asked for, or the default for where the rows go.
+    /// Returns the requested format, or the default for where the rows go.
     pub fn format(&self) -> Format {
         match self.format {
             Some(format) => format,
@@ -76,7 +76,7 @@ impl OutputArgs {
     }
 }
 
-/// Where rows go. A file is written beside its target and renamed into
+/// The destination of rows. A file is written beside its target and renamed into
 /// place by [`Destination::commit`], so a failed query leaves no half file.
 pub enum Destination {
     Stdout(std::io::StdoutLock<'static>),

@@ -15,7 +15,7 @@ pub enum PolicyKind {
 
 #[derive(Debug, Args)]
 pub struct PolicyArgs {
-    /// Which policy to print; both, with a heading each, when left out.
+    /// Policy to print; both, with a heading each, when left out.
     #[arg(long, value_enum)]
     pub kind: Option<PolicyKind>,
 

@@ -18,9 +18,9 @@ use crate::aws::{AwsError, CallerIdentity, Clients};
 use crate::model::{Coverage, SnapshotInfo, Warning};
 use crate::store::{Record, RecordSink, SnapshotWriter, StoreError};
 
-/// Calls in flight at once within one phase. The rate limiter sets the pace;
-/// this only has to cover AWS's latency (about 40 ms a call at 20 calls a
-/// second needs one in flight, so 16 leaves ample room).
+/// Calls in flight at once within one phase. The rate limiter sets the pace,
+/// so this only has to cover AWS's latency: at 20 calls a second and about
+/// 40 ms a call, one call is in flight on average, and 16 leave ample room.
 const CONCURRENCY: usize = 16;
 
 /// Receives progress messages; the command line prints them on stderr.
@@ -159,7 +159,7 @@ impl Context<'_> {
     }
 }
 
-/// Returns true for the answers AWS gives when a role may not read a part,
+/// Returns true for the errors AWS returns when a role may not read a part,
 /// or an instance does not offer it: the part becomes a warning.
 pub(crate) fn is_rejection(error: &AwsError) -> bool {
     error.is_access_denied()
@@ -259,7 +259,7 @@ async fn copy_instances(
     Ok(())
 }
 
-/// What [`copy_accounts`] found: the account count, or the warning that
+/// The result of [`copy_accounts`]: the account count, or the warning that
 /// replaced it.
 #[derive(Default)]
 struct AccountsOutcome {
