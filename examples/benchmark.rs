@@ -12,10 +12,8 @@
 //! rate-limit lower bound, the peak RSS of the `idcdb` process, the snapshot
 //! size and the time of the account-access report as CSV.
 //!
-//! The simulator runs as its own process (`idcdb-simulator`), and this
-//! program drops its copy of the model before starting `idcdb`: Linux counts
-//! the memory a child shares with its parent between fork and exec in the
-//! child's peak RSS, so a large parent would inflate the measurement.
+//! The simulator runs as its own process (`idcdb-simulator`), so the
+//! simulator's memory and CPU never mix with the measured `idcdb` process.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -167,8 +165,16 @@ impl Minimum {
         let mut total = 1;
         for instance in &model.instances {
             let store = instance.identity_store_id.as_str();
-            let users = model.users.iter().filter(|user| user.identity_store_id == store).count();
-            let groups = model.groups.iter().filter(|group| group.identity_store_id == store).count();
+            let users = model
+                .users
+                .iter()
+                .filter(|user| user.identity_store_id == store)
+                .count();
+            let groups = model
+                .groups
+                .iter()
+                .filter(|group| group.identity_store_id == store)
+                .count();
             total += pages(users, 100) + pages(groups, 100) + groups as u64;
             if instance.kind != InstanceKind::Organization {
                 continue;
@@ -179,7 +185,10 @@ impl Minimum {
                 .filter(|set| set.instance_arn == instance.arn)
                 .collect();
             let count = sets.len() as u64;
-            let pairs: u64 = sets.iter().map(|set| set.provisioned_accounts.len() as u64).sum();
+            let pairs: u64 = sets
+                .iter()
+                .map(|set| set.provisioned_accounts.len() as u64)
+                .sum();
             total += count.div_ceil(100) + count.min(accounts) + pairs + 6 * count;
         }
         total
@@ -202,20 +211,36 @@ impl Minimum {
 }
 
 /// Runs a child process and returns its exit status and peak resident set
-/// size.
-// wait4 below reaps the child, which clippy cannot see.
-#[allow(clippy::zombie_processes)]
+/// size in bytes.
+///
+/// The peak is the kernel's high-water mark of the child's own address
+/// space (`VmHWM` in `/proc/PID/status`), read every 20 ms until the child
+/// exits. `wait4`'s `ru_maxrss` would be wrong here: Linux carries the
+/// parent's resident size into it across fork and exec.
 fn run_measured(command: &mut Command) -> (std::process::ExitStatus, u64) {
-    let child = command.spawn().expect("start idcdb");
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: rusage is plain data that wait4 fills in; pid is our child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid, "wait4 failed");
-    let exit = std::os::unix::process::ExitStatusExt::from_raw(status);
-    // Linux reports ru_maxrss in KiB.
-    (exit, usage.ru_maxrss as u64 * 1024)
+    let mut child = command.spawn().expect("start idcdb");
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0;
+    loop {
+        if let Ok(status) = std::fs::read_to_string(&status_path) {
+            let high_water = status
+                .lines()
+                .find_map(|line| line.strip_prefix("VmHWM:"))
+                .and_then(|value| {
+                    value
+                        .trim()
+                        .trim_end_matches("kB")
+                        .trim()
+                        .parse::<u64>()
+                        .ok()
+                });
+            peak_kib = peak_kib.max(high_water.unwrap_or(0));
+        }
+        if let Some(status) = child.try_wait().expect("wait for idcdb") {
+            return (status, peak_kib * 1024);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 fn release_binary(name: &str) -> PathBuf {
