@@ -1,7 +1,7 @@
 -- title: Disabled users with access
 -- question: Which disabled users are still assigned, directly or through a
 --   group, to an account or an application?
--- requires: accounts, users, groups, group_memberships, permission_sets, account_assignments, applications
+-- requires: accounts, users, user_status, groups, group_memberships, permission_sets, account_assignments, applications
 --
 -- One row per (user, account and permission set, or application, path) for
 -- each user whose status is DISABLED. access_type is 'account' or
@@ -11,7 +11,9 @@
 --
 -- Known limit: the status comes from the Identity Store's ListUsers. Users
 -- whose status the snapshot lacks (status is NULL) are not listed, so an
--- empty result means only that no user is known to be disabled.
+-- empty result means only that no user is known to be disabled. When no user
+-- of an instance has a status, the user_status part of coverage is
+-- incomplete and `idcdb query` warns.
 WITH disabled_users AS (
     SELECT identity_store_id, user_id, status
     FROM users

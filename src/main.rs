@@ -11,8 +11,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // A reader that stops early, like `head`, is not a failure.
+        Err(error) if error.is_broken_pipe() => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error}");
+            cli::print_stderr(&format!("error: {error}"));
             ExitCode::from(error.exit_code())
         }
     }

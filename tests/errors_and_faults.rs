@@ -559,6 +559,7 @@ fn conflicting_flags_are_usage_errors() {
         vec!["query", "--db", db],
         vec!["sync", "--max-rps", "0", "--db", db],
         vec!["sync", "--call-timeout", "-1", "--db", db],
+        vec!["sync", "--region", "not a region!", "--db", db],
     ] {
         let output = common::idcdb().args(&args).output().unwrap();
         assert_exit(&output, 2, &[]);
@@ -635,4 +636,164 @@ fn policy_matches_the_calls_sync_makes() {
         "arn:aws:iam::111122223333:root"
     );
     assert!(statement["Condition"]["StringEquals"]["sts:ExternalId"].is_string());
+}
+
+#[test]
+fn sync_replaces_only_snapshots() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo_sync = |db: &Path| {
+        common::idcdb()
+            .args(["sync", "--demo", "--db"])
+            .arg(db)
+            .output()
+            .unwrap()
+    };
+
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "meeting notes\n").unwrap();
+    assert_exit(
+        &demo_sync(&notes),
+        5,
+        &["refusing to replace", "not an idcdb snapshot"],
+    );
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), "meeting notes\n");
+
+    let other = dir.path().join("other.sqlite");
+    Connection::open(&other)
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1)")
+        .unwrap();
+    let before = file_bytes(&other);
+    assert_exit(&demo_sync(&other), 5, &["refusing to replace"]);
+    assert_eq!(file_bytes(&other), before);
+
+    // An empty file holds nothing to lose, and a link keeps pointing at the
+    // snapshot it names.
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    assert!(demo_sync(&empty).status.success());
+    let link = dir.path().join("link.db");
+    std::os::unix::fs::symlink(&empty, &link).unwrap();
+    assert!(demo_sync(&link).status.success());
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(scalar(&empty, "SELECT COUNT(*) FROM users") > 0);
+}
+
+#[test]
+fn output_keeps_links_fifos_and_modes() {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+
+    let model = generate(36, &tiny());
+    let dir = tempfile::tempdir().unwrap();
+    let db = previous_snapshot(&model, dir.path());
+    let report = |output: &Path| {
+        common::idcdb()
+            .args(["query", "group-members", "--format", "csv", "--db"])
+            .arg(&db)
+            .arg("--output")
+            .arg(output)
+            .output()
+            .unwrap()
+    };
+
+    let target = dir.path().join("members.csv");
+    std::fs::write(&target, "old").unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let link = dir.path().join("latest.csv");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    assert!(report(&link).status.success());
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap()
+            .starts_with("group_name,")
+    );
+    let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o644, "the report file's mode changed");
+
+    let fifo = dir.path().join("pipe");
+    let path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo reads a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0);
+    let reader_path = fifo.clone();
+    let reader = std::thread::spawn(move || std::fs::read_to_string(reader_path).unwrap());
+    assert!(report(&fifo).status.success());
+    assert!(reader.join().unwrap().starts_with("group_name,"));
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+}
+
+#[test]
+fn closed_pipes_and_full_stderr() {
+    let model = generate(37, &tiny());
+    let dir = tempfile::tempdir().unwrap();
+    let db = previous_snapshot(&model, dir.path());
+
+    // A reader that stops early, like `| head -1`.
+    let mut child = common::idcdb()
+        .args(["query", "account-access", "--format", "csv", "--db"])
+        .arg(&db)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_exit(&output, 0, &[]);
+
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
+    let output = common::idcdb()
+        .args(["sync", "--demo", "--db"])
+        .arg(dir.path().join("demo.db"))
+        .stderr(full())
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "a full stderr failed the sync"
+    );
+    let output = common::idcdb()
+        .args(["policy"])
+        .stdout(full())
+        .output()
+        .unwrap();
+    assert_exit(&output, 1, &["cannot write the policy"]);
+}
+
+#[test]
+fn json_keeps_repeated_column_names() {
+    let model = generate(38, &tiny());
+    let dir = tempfile::tempdir().unwrap();
+    let db = previous_snapshot(&model, dir.path());
+    let output = query(
+        &db,
+        &[
+            "--sql",
+            "SELECT 1 AS a, 2 AS a, 3 AS a_2",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(output.status.success());
+    let rows: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        rows[0].as_object().unwrap().len(),
+        3,
+        "a value was lost: {rows}"
+    );
 }

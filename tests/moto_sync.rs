@@ -469,6 +469,55 @@ fn list_accounts_denied_becomes_warning() {
 }
 
 #[test]
+fn profile_wins_over_environment_keys() {
+    // moto denies ListAccounts to the restricted key only. The profile holds
+    // that key and the environment another, so the warning shows which
+    // credentials the sync used.
+    let dir = tempfile::tempdir().unwrap();
+    let moto = Moto::start_with(&[
+        "--deny",
+        "ListAccounts",
+        "--deny-key",
+        common::RESTRICTED_ACCESS_KEY_ID,
+    ]);
+    let credentials = dir.path().join("credentials");
+    std::fs::write(
+        &credentials,
+        format!(
+            "[auditor]\naws_access_key_id = {}\naws_secret_access_key = restricted-secret\n",
+            common::RESTRICTED_ACCESS_KEY_ID
+        ),
+    )
+    .unwrap();
+    let db = dir.path().join("snapshot.db");
+
+    let output = moto
+        .idcdb()
+        .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
+        .args(["sync", "--profile", "auditor", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("organizations:ListAccounts was denied"),
+        "{stderr}"
+    );
+
+    let output = moto
+        .idcdb()
+        .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
+        .args(["sync", "--profile", "no-such-profile", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--profile"));
+}
+
+#[test]
 fn assume_role_records_role_but_no_secret() {
     let dir = tempfile::tempdir().unwrap();
     let moto = Moto::start();

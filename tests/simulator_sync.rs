@@ -581,8 +581,15 @@ fn evidence_shows_coverage_and_gaps() {
         .expect("demo has an account instance");
     // An account instance cannot have permission sets: the parts are complete
     // (empty by design), with the reason beside them.
+    // The simulator's ListUsers returns no UserStatus, so user_status is the
+    // only incomplete part, for both instances.
     let incomplete = strings(&conn, "SELECT scope, part FROM coverage WHERE complete = 0");
-    assert_eq!(incomplete, BTreeSet::new());
+    let expected_incomplete: BTreeSet<_> = model
+        .instances
+        .iter()
+        .map(|instance| vec![some(&instance.arn), some("user_status")])
+        .collect();
+    assert_eq!(incomplete, expected_incomplete);
     let explained = strings(
         &conn,
         "SELECT scope, part FROM coverage WHERE detail LIKE '%account instance%'",
@@ -593,7 +600,7 @@ fn evidence_shows_coverage_and_gaps() {
         .collect();
     assert_eq!(explained, expected);
     let parts = strings(&conn, "SELECT DISTINCT part FROM coverage");
-    assert_eq!(parts.len(), 8, "every part has a coverage row: {parts:?}");
+    assert_eq!(parts.len(), 9, "every part has a coverage row: {parts:?}");
 
     let warnings = strings(&conn, "SELECT code, operation, resource FROM warnings");
     assert_eq!(

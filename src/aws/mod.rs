@@ -113,8 +113,7 @@ impl AwsError {
                     | "SignatureDoesNotMatch"
             )
         ) || self.kms_access_denied
-            || self.detail.contains("failed to load credentials")
-            || self.detail.contains("no credentials")
+            || (self.code.is_none() && mentions_credentials(&self.detail))
     }
 }
 
@@ -187,6 +186,9 @@ where
         SdkError::DispatchFailure(failure) if failure.is_timeout() => {
             "dispatch failure: the connection timed out".to_string()
         }
+        SdkError::DispatchFailure(_) | SdkError::ConstructionFailure(_) => {
+            format!("the request was not sent: {}", source_chain(error))
+        }
         SdkError::ServiceError(service_error) => format!(
             "the service answered HTTP {} without an AWS error code",
             service_error.raw().status().as_u16()
@@ -197,6 +199,15 @@ where
         ),
         _ => DisplayErrorContext(error).to_string(),
     }
+}
+
+/// True when an uncoded error's text says the credentials could not be
+/// loaded (aws-config words it "credential provider was not enabled", "no
+/// credentials found in chain" or "failed to load credentials").
+fn mentions_credentials(detail: &str) -> bool {
+    detail.contains("credential provider")
+        || detail.contains("no credentials")
+        || detail.contains("failed to load credentials")
 }
 
 /// Joins the messages of an error's sources, innermost last.
@@ -237,13 +248,13 @@ fn hint_for(service: &str, operation: &str, code: Option<&str>, detail: &str) ->
             | "ServiceUnavailable"
             | "ServiceUnavailableException",
         ) => "AWS kept failing after retries; run the sync again later".to_string(),
-        _ if detail.contains("dispatch failure") || detail.contains("io error") => {
-            "AWS could not be reached; check the network, the region and any AWS_ENDPOINT_URL"
+        _ if mentions_credentials(detail) => {
+            "no usable credentials were found; check the --profile name (or AWS_PROFILE), or \
+             set the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY environment variables"
                 .to_string()
         }
-        _ if detail.contains("failed to load credentials") || detail.contains("no credentials") => {
-            "no usable credentials were found; set a profile with --profile or AWS_PROFILE, or \
-             the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY environment variables"
+        _ if detail.contains("dispatch failure") || detail.contains("io error") => {
+            "AWS could not be reached; check the network, the region and any AWS_ENDPOINT_URL"
                 .to_string()
         }
         _ => return String::new(),
@@ -266,7 +277,14 @@ pub async fn connect(options: &ConnectOptions) -> Clients {
                 .build(),
         );
     if let Some(profile) = &options.profile {
-        loader = loader.profile_name(profile);
+        // The default chain reads AWS_ACCESS_KEY_ID before any profile, so a
+        // named profile gets its own provider, as the AWS CLI's --profile.
+        let credentials = aws_config::profile::ProfileFileCredentialsProvider::builder()
+            .profile_name(profile)
+            .build();
+        loader = loader
+            .profile_name(profile)
+            .credentials_provider(credentials);
     }
     if let Some(region) = &options.region {
         loader = loader.region(Region::new(region.clone()));

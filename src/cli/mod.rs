@@ -22,6 +22,7 @@ mod sync;
 
 use clap::{Parser, Subcommand};
 
+pub use output::print_stderr;
 pub use query::QueryArgs;
 pub use reports::ReportsArgs;
 pub use sync::SyncArgs;
@@ -63,14 +64,31 @@ pub enum CliError {
     Query(#[from] QueryError),
     #[error("{0}")]
     Usage(String),
+    /// Writing the output failed, for example a full disk.
+    #[error("{0}")]
+    Output(String),
     #[error("interrupted by {0}; the previous snapshot, if any, is unchanged")]
     Interrupted(&'static str),
 }
 
 impl CliError {
+    /// True when the output's reader went away (for example `| head`).
+    pub fn is_broken_pipe(&self) -> bool {
+        let io_error = match self {
+            CliError::Query(QueryError::Output(error)) => Some(error),
+            CliError::Query(QueryError::Csv(error)) => match error.kind() {
+                csv::ErrorKind::Io(error) => Some(error),
+                _ => None,
+            },
+            _ => None,
+        };
+        io_error.is_some_and(|error| error.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Usage(_) => 2,
+            CliError::Output(_) => 1,
             // The shell's convention: 128 plus the signal number.
             CliError::Interrupted("SIGTERM") => 143,
             CliError::Interrupted(_) => 130,
@@ -85,6 +103,7 @@ impl CliError {
             CliError::Sync(SyncError::Store(_)) => 5,
             CliError::Query(QueryError::Store(_)) => 5,
             CliError::Query(QueryError::Output(_) | QueryError::Csv(_)) => 1,
+            CliError::Query(QueryError::Interrupted) => 130,
             CliError::Query(_) => 6,
         }
     }

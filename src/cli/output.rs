@@ -15,7 +15,8 @@ pub struct OutputArgs {
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<Format>,
 
-    /// Write the rows to this file instead of stdout.
+    /// Write the rows to this file instead of stdout (`-` is stdout). A regular file is
+    /// replaced only once the rows are complete.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
@@ -49,30 +50,64 @@ impl OutputArgs {
         Ok(())
     }
 
+    /// Opens where the rows go.
+    ///
+    /// A regular file (or a symbolic link to one) is written beside itself
+    /// and renamed into place once complete, keeping its permissions; a
+    /// device or FIFO, such as `/dev/null`, is written directly, because
+    /// renaming over it would replace the device with a file.
     pub fn open(&self) -> Result<Destination, CliError> {
-        match &self.output {
-            None => Ok(Destination::Stdout(std::io::stdout().lock())),
-            Some(path) => {
-                let folder = match path.parent() {
-                    Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-                    _ => PathBuf::from("."),
-                };
-                let temp = tempfile::Builder::new()
-                    .prefix(".idcdb-output-")
-                    .tempfile_in(&folder)
-                    .map_err(|error| {
-                        CliError::Usage(format!(
-                            "cannot write --output {}: {error}; check that the folder exists \
-                             and is writable",
-                            path.display()
-                        ))
-                    })?;
-                Ok(Destination::File {
-                    path: path.clone(),
-                    writer: std::io::BufWriter::new(temp),
-                })
+        let path = match &self.output {
+            None => return Ok(Destination::Stdout(std::io::stdout().lock())),
+            Some(path) if path.as_os_str() == "-" => {
+                return Ok(Destination::Stdout(std::io::stdout().lock()));
+            }
+            Some(path) => path,
+        };
+        let cannot_write = |error: &dyn std::fmt::Display| {
+            CliError::Output(format!(
+                "cannot write --output {}: {error}; check that the folder exists and is writable",
+                path.display()
+            ))
+        };
+
+        let existing = std::fs::metadata(path).ok();
+        if let Some(metadata) = &existing {
+            if metadata.is_dir() {
+                return Err(CliError::Usage(format!(
+                    "--output {} is a folder; pass a file path",
+                    path.display()
+                )));
+            }
+            if !metadata.is_file() {
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .map_err(|error| cannot_write(&error))?;
+                return Ok(Destination::Direct(std::io::BufWriter::new(file)));
             }
         }
+
+        let target = match &existing {
+            Some(_) => std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()),
+            None => path.clone(),
+        };
+        let folder = match target.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let temp = tempfile::Builder::new()
+            .prefix(".idcdb-output-")
+            .tempfile_in(&folder)
+            .map_err(|error| cannot_write(&error))?;
+        if let Some(metadata) = &existing {
+            std::fs::set_permissions(temp.path(), metadata.permissions())
+                .map_err(|error| cannot_write(&error))?;
+        }
+        Ok(Destination::File {
+            path: target,
+            writer: std::io::BufWriter::new(temp),
+        })
     }
 }
 
@@ -80,6 +115,8 @@ impl OutputArgs {
 /// place by [`Destination::commit`], so a failed query leaves no half file.
 pub enum Destination {
     Stdout(std::io::StdoutLock<'static>),
+    /// A device or FIFO, written in place.
+    Direct(std::io::BufWriter<std::fs::File>),
     File {
         path: PathBuf,
         writer: std::io::BufWriter<tempfile::NamedTempFile>,
@@ -90,16 +127,23 @@ impl Destination {
     pub fn writer(&mut self) -> &mut dyn Write {
         match self {
             Destination::Stdout(stdout) => stdout,
+            Destination::Direct(writer) => writer,
             Destination::File { writer, .. } => writer,
         }
     }
 
     pub fn commit(self) -> Result<(), CliError> {
-        let Destination::File { path, writer } = self else {
-            return Ok(());
+        let (path, writer) = match self {
+            Destination::File { path, writer } => (path, writer),
+            Destination::Direct(mut writer) => {
+                return writer.flush().map_err(|error| {
+                    CliError::Output(format!("cannot write the output: {error}"))
+                });
+            }
+            Destination::Stdout(_) => return Ok(()),
         };
         let failed = |error: &dyn std::fmt::Display| {
-            CliError::Usage(format!("cannot write --output {}: {error}", path.display()))
+            CliError::Output(format!("cannot write --output {}: {error}", path.display()))
         };
         let temp = writer
             .into_inner()
@@ -111,5 +155,11 @@ impl Destination {
 
 /// Prints a warning on stderr, apart from the rows on stdout.
 pub fn print_warning(message: &str) {
-    eprintln!("warning: {message}");
+    print_stderr(&format!("warning: {message}"));
+}
+
+/// Prints one line on stderr. A closed or full stderr is ignored: losing a
+/// progress line must not fail a sync, and `eprintln!` would panic.
+pub fn print_stderr(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
 }

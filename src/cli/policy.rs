@@ -1,5 +1,7 @@
 //! `idcdb policy`: prints the IAM policies for the read-only role.
 
+use std::io::Write;
+
 use clap::{Args, ValueEnum};
 
 use super::CliError;
@@ -39,20 +41,19 @@ pub fn run(args: PolicyArgs) -> Result<(), CliError> {
         EXTERNAL_ID_PLACEHOLDER,
     ))?;
 
-    match args.kind {
-        Some(PolicyKind::Permissions) => println!("{permissions}"),
-        Some(PolicyKind::Trust) => println!("{trust}"),
-        None => {
-            println!(
-                "# Permissions policy of the read-only role (the second statement is optional)"
-            );
-            println!("{permissions}");
-            println!();
-            println!("# Trust policy of the role");
-            println!("{trust}");
-        }
-    }
-    Ok(())
+    let text = match args.kind {
+        Some(PolicyKind::Permissions) => format!("{permissions}\n"),
+        Some(PolicyKind::Trust) => format!("{trust}\n"),
+        None => format!(
+            "# Permissions policy of the read-only role (the second statement is optional)\n\
+             {permissions}\n\n# Trust policy of the role\n{trust}\n"
+        ),
+    };
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|error| CliError::Output(format!("cannot write the policy: {error}")))
 }
 
 fn pretty(value: &serde_json::Value) -> Result<String, CliError> {

@@ -2,7 +2,11 @@
 
 use std::path::PathBuf;
 
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
 use clap::Args;
+use signal_hook::consts::{SIGINT, SIGTERM};
 
 use super::CliError;
 use super::output::{OutputArgs, print_warning};
@@ -48,6 +52,15 @@ pub fn run(args: QueryArgs) -> Result<(), CliError> {
     let params = report::parse_params(&args.params)?;
     args.output.check_not_snapshot(&args.db)?;
 
+    // A signal sets the flag, the rows stop, and dropping the destination
+    // removes its temporary file.
+    let interrupted = Arc::new(AtomicBool::new(false));
+    for signal in [SIGINT, SIGTERM] {
+        signal_hook::flag::register(signal, Arc::clone(&interrupted)).map_err(|error| {
+            CliError::Output(format!("cannot install the signal handlers: {error}"))
+        })?;
+    }
+
     let mut destination = args.output.open()?;
     let outcome = report::run_query(
         &args.db,
@@ -55,6 +68,7 @@ pub fn run(args: QueryArgs) -> Result<(), CliError> {
         &params,
         args.output.format(),
         destination.writer(),
+        &interrupted,
     )?;
     destination.commit()?;
 

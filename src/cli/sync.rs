@@ -9,11 +9,12 @@ use std::time::Duration;
 
 use clap::Args;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
-use tokio::signal::unix::SignalKind;
+use tokio::signal::unix::{Signal, SignalKind};
 
 use super::CliError;
+use super::output::print_stderr;
 use crate::aws::{self, ConnectOptions, Rates};
-use crate::sync::{self, Progress, Source, SyncError, SyncSummary};
+use crate::sync::{self, Progress, ReadSnapshot, Source, SyncError, SyncSummary};
 
 #[derive(Debug, Args)]
 pub struct SyncArgs {
@@ -35,7 +36,7 @@ pub struct SyncArgs {
     pub profile: Option<String>,
 
     /// AWS region of the Identity Center instance; overrides the profile and AWS_REGION.
-    #[arg(long, value_name = "REGION")]
+    #[arg(long, value_name = "REGION", value_parser = parse_region)]
     pub region: Option<String>,
 
     /// IAM role to assume before reading, as cross-account compliance tools do.
@@ -116,7 +117,7 @@ impl Progress for StderrProgress {
             Some(bars) => {
                 let _ = bars.println(text);
             }
-            None => eprintln!("{text}"),
+            None => print_stderr(text),
         }
     }
 
@@ -146,7 +147,7 @@ impl Progress for StderrProgress {
                 // Small phases print one line; large ones a line per tenth.
                 let tenth = if total < 20 { total } else { total / 10 };
                 if entry.done.is_multiple_of(tenth) || finished {
-                    eprintln!("{phase}: {}/{total}", entry.done);
+                    print_stderr(&format!("{phase}: {}/{total}", entry.done));
                 }
             }
         }
@@ -159,12 +160,12 @@ impl Progress for StderrProgress {
 }
 
 /// Serves a generated organization from the simulator on 127.0.0.1 and
-/// syncs it through the same code path as AWS.
-async fn sync_demo(
+/// reads it through the same code path as AWS.
+async fn read_demo(
     db: &std::path::Path,
     seed: u64,
     progress: &StderrProgress,
-) -> Result<SyncSummary, SyncError> {
+) -> Result<(ReadSnapshot, SyncSummary), SyncError> {
     let model = idcdb_simulator::generate(seed, &idcdb_simulator::Size::demo());
     let simulator = idcdb_simulator::Simulator::start(model, idcdb_simulator::Options::fast())
         .map_err(|error| SyncError::Demo(error.to_string()))?;
@@ -181,7 +182,7 @@ async fn sync_demo(
         sts: f64::INFINITY,
     };
     let clients = aws::connect_to_endpoint(&simulator.endpoint_url(), DEMO_REGION, unlimited);
-    let result = sync::run(&clients, db, Source::Demo, progress).await;
+    let result = sync::read(&clients, db, Source::Demo, progress).await;
     simulator.shutdown().await;
     result
 }
@@ -189,20 +190,46 @@ async fn sync_demo(
 /// The region the demo organization pretends to live in.
 const DEMO_REGION: &str = "us-east-1";
 
-/// Waits for Ctrl-C (SIGINT) or SIGTERM and returns its name.
-async fn interrupted() -> &'static str {
-    let mut terminate = tokio::signal::unix::signal(SignalKind::terminate()).ok();
-    let sigterm = async {
-        match terminate.as_mut() {
-            Some(stream) => {
-                stream.recv().await;
-            }
-            None => std::future::pending::<()>().await,
+/// Handlers for Ctrl-C (SIGINT) and SIGTERM, registered when created.
+struct Signals {
+    interrupt: Signal,
+    terminate: Signal,
+}
+
+impl Signals {
+    fn install() -> Result<Self, CliError> {
+        let install = |kind: SignalKind| {
+            tokio::signal::unix::signal(kind).map_err(|error| {
+                CliError::Output(format!("cannot install the signal handlers: {error}"))
+            })
+        };
+        Ok(Self {
+            interrupt: install(SignalKind::interrupt())?,
+            terminate: install(SignalKind::terminate())?,
+        })
+    }
+
+    /// Waits for either signal and returns its name.
+    async fn recv(&mut self) -> &'static str {
+        tokio::select! {
+            _ = self.interrupt.recv() => "SIGINT",
+            _ = self.terminate.recv() => "SIGTERM",
         }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => "SIGINT",
-        () = sigterm => "SIGTERM",
+    }
+}
+
+fn parse_region(text: &str) -> Result<String, String> {
+    let valid = !text.is_empty()
+        && text.len() <= 64
+        && text.chars().all(|character| {
+            character.is_ascii_lowercase() || character.is_ascii_digit() || character == '-'
+        });
+    if valid {
+        Ok(text.to_string())
+    } else {
+        Err(format!(
+            "invalid region {text:?}: expected a region name such as eu-west-1"
+        ))
     }
 }
 
@@ -247,20 +274,27 @@ pub fn run(args: SyncArgs) -> Result<(), CliError> {
     let progress = StderrProgress::new(args.quiet);
 
     let summary = runtime.block_on(async {
+        // The handlers are in place before any file is created, so a signal
+        // never finds the process without them.
+        let mut signals = Signals::install()?;
         let work = async {
             if args.demo {
-                return sync_demo(&args.db, args.demo_seed, &progress).await;
+                return read_demo(&args.db, args.demo_seed, &progress).await;
             }
             let clients = aws::connect(&options).await;
-            sync::run(&clients, &args.db, Source::Aws, &progress).await
+            sync::read(&clients, &args.db, Source::Aws, &progress).await
         };
 
         // Leaving `work` unfinished drops the snapshot writer, which removes
-        // the temporary file; the previous snapshot is never touched.
-        tokio::select! {
-            result = work => result.map_err(CliError::from),
-            signal = interrupted() => Err(CliError::Interrupted(signal)),
-        }
+        // the temporary file; the previous snapshot is never touched. Once
+        // everything is read, the commit runs to its end whatever arrives,
+        // so the message always matches the file on disk.
+        let (read, summary) = tokio::select! {
+            result = work => result?,
+            signal = signals.recv() => return Err(CliError::Interrupted(signal)),
+        };
+        read.commit().await?;
+        Ok::<_, CliError>(summary)
     })?;
 
     progress.message(&format!(

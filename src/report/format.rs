@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use rusqlite::Statement;
@@ -124,6 +125,12 @@ impl<'a> RowWriter<'a> {
         columns: Vec<String>,
         out: &'a mut dyn Write,
     ) -> Result<Self, QueryError> {
+        // A JSON object keeps one value per key, so a repeated column name
+        // (`SELECT u.name, g.name ...`) gets a suffix instead of losing a value.
+        let columns = match format {
+            Format::Json | Format::Ndjson => unique_names(columns),
+            _ => columns,
+        };
         let out = match format {
             Format::Csv => Output::Csv(Box::new(csv::Writer::from_writer(out))),
             _ => Output::Plain(out),
@@ -236,6 +243,7 @@ pub fn write_rows(
     statement: &mut Statement<'_>,
     format: Format,
     out: &mut dyn Write,
+    interrupted: &AtomicBool,
 ) -> Result<u64, QueryError> {
     let columns: Vec<String> = statement
         .column_names()
@@ -249,6 +257,9 @@ pub fn write_rows(
         .next()
         .map_err(|source| QueryError::Sqlite { source })?
     {
+        if interrupted.load(Ordering::Relaxed) {
+            return Err(QueryError::Interrupted);
+        }
         let mut cells = Vec::with_capacity(width);
         for index in 0..width {
             let value = row
@@ -259,6 +270,30 @@ pub fn write_rows(
         writer.row(&cells)?;
     }
     writer.finish()
+}
+
+/// Renames repeated names to `name_2`, `name_3` and so on, skipping any
+/// suffix already taken.
+fn unique_names(columns: Vec<String>) -> Vec<String> {
+    let mut taken: std::collections::HashSet<String> = columns.iter().cloned().collect();
+    let mut seen = std::collections::HashSet::new();
+    columns
+        .into_iter()
+        .map(|name| {
+            if seen.insert(name.clone()) {
+                return name;
+            }
+            let mut suffix = 2;
+            loop {
+                let candidate = format!("{name}_{suffix}");
+                if taken.insert(candidate.clone()) {
+                    seen.insert(candidate.clone());
+                    return candidate;
+                }
+                suffix += 1;
+            }
+        })
+        .collect()
 }
 
 /// Escapes a Markdown table cell: a pipe would end the cell and a line

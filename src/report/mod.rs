@@ -12,6 +12,7 @@ pub use format::{Format, write_rows};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 
 use rusqlite::{Connection, Statement};
 
@@ -62,6 +63,9 @@ pub enum QueryError {
 
     #[error("query failed: {source}")]
     Sqlite { source: rusqlite::Error },
+
+    #[error("interrupted; no output file was written")]
+    Interrupted,
 
     #[error("cannot write the output: {0}")]
     Output(#[from] std::io::Error),
@@ -131,7 +135,8 @@ impl PreparedQuery {
 }
 
 /// Runs a report or ad hoc SQL against a snapshot opened read-only and
-/// writes the rows to `out` in `format`. Returns the row count and the
+/// writes the rows to `out` in `format`, stopping when `interrupted` is set
+/// (by a signal handler). Returns the row count and the
 /// warnings about parts of the snapshot the report depends on but that were
 /// not read completely.
 pub fn run_query(
@@ -140,6 +145,7 @@ pub fn run_query(
     params: &BTreeMap<String, String>,
     format: Format,
     out: &mut dyn std::io::Write,
+    interrupted: &AtomicBool,
 ) -> Result<QueryOutcome, QueryError> {
     let query = PreparedQuery::load(source)?;
     let conn = store::open_read_only(db)?;
@@ -158,7 +164,7 @@ pub fn run_query(
         Some(header) => coverage_gaps(&conn, &header.requires)?,
         None => Vec::new(),
     };
-    let rows = write_rows(&mut statement, format, out)?;
+    let rows = write_rows(&mut statement, format, out, interrupted)?;
     Ok(QueryOutcome { rows, gaps })
 }
 

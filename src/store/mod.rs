@@ -27,6 +27,12 @@ pub enum StoreError {
     #[error("snapshot path {path} is a folder, not a file; pass the path of a .db file")]
     IsFolder { path: PathBuf },
 
+    #[error(
+        "refusing to replace {path}: it is not an idcdb snapshot ({reason}); remove it or \
+         pass another --db path"
+    )]
+    WouldReplace { path: PathBuf, reason: String },
+
     #[error("{path} is not an idcdb snapshot ({reason}); pass a file written by `idcdb sync`")]
     NotASnapshot { path: PathBuf, reason: String },
 

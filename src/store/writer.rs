@@ -65,11 +65,7 @@ impl SnapshotWriter {
     /// Creates the temporary file in the target's folder, applies the
     /// migrations and starts the writer thread inside one transaction.
     pub fn create(target: &Path) -> Result<Self, StoreError> {
-        if target.is_dir() {
-            return Err(StoreError::IsFolder {
-                path: target.to_path_buf(),
-            });
-        }
+        let target = &replaceable_target(target)?;
         let folder = match target.parent() {
             Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
             _ => PathBuf::from("."),
@@ -159,6 +155,58 @@ impl RecordSink {
             .send(Message::Row(record))
             .await
             .map_err(|_| StoreError::WriterGone)
+    }
+}
+
+/// Checks that a sync may replace `target` and returns the path to replace:
+/// the file a symbolic link points to, so the link stays a link.
+///
+/// A sync replaces only an idcdb snapshot or an empty file. Anything else
+/// (another SQLite database, a text file, a device, a FIFO) is rejected, so a
+/// mistyped `--db` cannot destroy a file that is not a snapshot.
+fn replaceable_target(target: &Path) -> Result<PathBuf, StoreError> {
+    let metadata = match std::fs::metadata(target) {
+        Ok(metadata) => metadata,
+        Err(_) => return Ok(target.to_path_buf()),
+    };
+    if metadata.is_dir() {
+        return Err(StoreError::IsFolder {
+            path: target.to_path_buf(),
+        });
+    }
+    let refuse = |reason: &str| StoreError::WouldReplace {
+        path: target.to_path_buf(),
+        reason: reason.to_string(),
+    };
+    if !metadata.is_file() {
+        return Err(refuse("it is not a regular file"));
+    }
+
+    let resolved = std::fs::canonicalize(target).unwrap_or_else(|_| target.to_path_buf());
+    if metadata.len() == 0 {
+        return Ok(resolved);
+    }
+    match super::open_read_only(&resolved) {
+        Ok(conn) => {
+            let is_snapshot = conn
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM sqlite_master \
+                     WHERE type = 'table' AND name = 'snapshot')",
+                    [],
+                    |row| row.get::<_, bool>(0),
+                )
+                .unwrap_or(false);
+            if is_snapshot {
+                Ok(resolved)
+            } else {
+                Err(refuse("it has no snapshot table"))
+            }
+        }
+        // A snapshot of a newer schema is still a snapshot; replacing it with
+        // this version's is what the user asked for.
+        Err(StoreError::NewerSchema { .. }) => Ok(resolved),
+        Err(StoreError::NotASnapshot { reason, .. }) => Err(refuse(&reason)),
+        Err(error) => Err(error),
     }
 }
 
@@ -493,6 +541,27 @@ fn finalize(conn: &Connection, info: &SnapshotInfo, calls: &CallCounts) -> rusql
             [],
         )?;
     }
+
+    // ListUsers returns UserStatus only where the Identity Store has it. When
+    // no user of a store has one, disabled users cannot be told apart, and
+    // the reports that depend on status must say so.
+    conn.execute(
+        "INSERT INTO coverage (scope, part, complete, detail) \
+         SELECT i.instance_arn, 'user_status', \
+             NOT EXISTS (SELECT 1 FROM users u WHERE u.identity_store_id = i.identity_store_id) \
+             OR EXISTS (SELECT 1 FROM users u WHERE u.identity_store_id = i.identity_store_id \
+                 AND u.status IS NOT NULL), \
+             NULL \
+         FROM instances i WHERE true \
+         ON CONFLICT DO NOTHING",
+        [],
+    )?;
+    conn.execute(
+        "UPDATE coverage SET detail = 'the Identity Store returned no status for any user, so \
+         disabled users cannot be told apart' \
+         WHERE part = 'user_status' AND complete = 0",
+        [],
+    )?;
 
     conn.execute(
         "INSERT INTO snapshot (id, started_at, finished_at, tool_version, schema_version, \

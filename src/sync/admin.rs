@@ -70,8 +70,8 @@ async fn copy_permission_sets(
             // cannot have permission sets or account assignments. Nothing is
             // missing, so coverage stays complete, with the reason beside it.
             let message = format!(
-                "instance {instance_arn} does not support permission sets (an account \
-                 instance): {}; its users, groups and applications are still synced",
+                "instance {instance_arn} is an account instance, which does not support \
+                 permission sets; its users, groups and applications are still synced ({})",
                 error.detail
             );
             let warning = context

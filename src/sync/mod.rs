@@ -176,6 +176,37 @@ pub async fn run(
     source: Source,
     progress: &dyn Progress,
 ) -> Result<SyncSummary, SyncError> {
+    let (read, summary) = read(clients, db, source, progress).await?;
+    read.commit().await?;
+    Ok(summary)
+}
+
+/// A snapshot whose data is all read and written, waiting for the commit
+/// that makes it replace the target.
+pub struct ReadSnapshot {
+    writer: SnapshotWriter,
+    info: SnapshotInfo,
+    calls: crate::model::CallCounts,
+}
+
+impl ReadSnapshot {
+    /// Writes the evidence metadata, commits and renames the snapshot over
+    /// its target. Callers that cancel work on a signal should not cancel
+    /// this step, so that what they report matches what is on disk.
+    pub async fn commit(self) -> Result<(), SyncError> {
+        self.writer.finish(self.info, self.calls).await?;
+        Ok(())
+    }
+}
+
+/// Reads everything through `clients` into a new snapshot beside `db`, but
+/// does not commit it. Dropping the result discards the snapshot.
+pub async fn read(
+    clients: &Clients,
+    db: &Path,
+    source: Source,
+    progress: &dyn Progress,
+) -> Result<(ReadSnapshot, SyncSummary), SyncError> {
     let started_at = now_rfc3339();
 
     let caller = caller_identity(clients).await?;
@@ -200,8 +231,12 @@ pub async fn run(
         role_arn: clients.role_arn.clone(),
         source: source.as_str().to_string(),
     };
-    writer.finish(info, clients.calls.snapshot()).await?;
-    Ok(summary)
+    let read = ReadSnapshot {
+        writer,
+        info,
+        calls: clients.calls.snapshot(),
+    };
+    Ok((read, summary))
 }
 
 async fn copy_everything(context: &Context<'_>) -> Result<SyncSummary, SyncError> {
