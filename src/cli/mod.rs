@@ -6,7 +6,7 @@
 //! | code | meaning |
 //! |------|---------|
 //! | 0 | success |
-//! | 1 | an unexpected internal error |
+//! | 1 | an unexpected internal error, or the output could not be written |
 //! | 2 | invalid command line |
 //! | 3 | AWS credentials or permissions: missing, expired, denied, AssumeRole rejected |
 //! | 4 | AWS data could not be read: an API failed after retries, or no instance |
