@@ -240,6 +240,20 @@ fn snapshot_keeps_deleted_principals_and_counts() {
             .starts_with("arn:aws:")
     );
     assert_eq!(count("SELECT COUNT(*) AS n FROM warnings"), 0);
+
+    // moto's ListUsers returns no UserStatus, so the snapshot says that
+    // disabled users cannot be told apart, and the report that needs it warns.
+    assert_eq!(
+        count("SELECT COUNT(*) AS n FROM coverage WHERE part = 'user_status' AND complete = 0"),
+        1
+    );
+    let report = query(&db, &["disabled-users-with-access", "--format", "csv"]);
+    assert!(report.status.success());
+    let stderr = String::from_utf8_lossy(&report.stderr);
+    assert!(
+        stderr.contains("warning: this report depends on user_status"),
+        "{stderr}"
+    );
     assert!(count("SELECT SUM(calls) AS n FROM api_calls") > 10);
 }
 

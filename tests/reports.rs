@@ -1599,6 +1599,53 @@ const DISABLED_COLUMNS: [&str; 9] = [
     "via",
 ];
 
+/// Builds the expected disabled-users-with-access rows for the users whose
+/// status (compared case-insensitively, as the report does) is DISABLED.
+fn disabled_rows(
+    model: &Model,
+    truth: &Truth<'_>,
+    application_paths: &[ApplicationPath<'_>],
+    statuses: &[(&str, &str)],
+) -> Vec<Vec<String>> {
+    let mut expected = Vec::new();
+    for (user_id, status) in statuses {
+        if !status.eq_ignore_ascii_case("DISABLED") {
+            continue;
+        }
+        let user = model.users.iter().find(|user| user.id == *user_id).unwrap();
+        let prefix = [user.user_name.as_str(), user_id, status];
+        for access in truth
+            .account_access
+            .iter()
+            .filter(|a| a.user_id == *user_id)
+        {
+            let mut full = row(&prefix);
+            full.extend([
+                "account".to_string(),
+                access.account_id.to_string(),
+                text(access.account_name),
+                access.permission_set_name.to_string(),
+                access.permission_set_arn.to_string(),
+                access.via.to_string(),
+            ]);
+            expected.push(full);
+        }
+        for path in application_paths.iter().filter(|p| p.user.id == *user_id) {
+            let mut full = row(&prefix);
+            full.extend([
+                "application".to_string(),
+                path.application.arn.clone(),
+                path.application.name.clone(),
+                String::new(),
+                String::new(),
+                path.via.to_string(),
+            ]);
+            expected.push(full);
+        }
+    }
+    expected
+}
+
 #[test]
 fn disabled_users_with_access_match_model() {
     for seed in SEEDS {
@@ -1606,20 +1653,29 @@ fn disabled_users_with_access_match_model() {
         let model = &synced.model;
         let truth = Truth::new(model);
 
-        // The simulator does not serve a user status, so no user is known
-        // to be disabled.
+        // The simulator disables some users; their rows come from the model.
+        let application_paths = truth.assigned_application_paths();
+        let model_statuses: Vec<(&str, &str)> = model
+            .users
+            .iter()
+            .filter_map(|user| Some((user.id.as_str(), user.status.as_deref()?)))
+            .collect();
+        let expected = disabled_rows(model, &truth, &application_paths, &model_statuses);
+        assert!(
+            !expected.is_empty(),
+            "seed {seed}: no disabled user has access"
+        );
         let actual = query(&synced.db, "disabled-users-with-access", &[]);
         assert_rows(
             &actual,
             &DISABLED_COLUMNS,
-            Vec::new(),
-            "disabled-users-with-access without status",
+            expected,
+            "disabled-users-with-access with the simulator's statuses",
         );
 
-        // Mark chosen users in a copy: one with account access through a
-        // group and directly, one with application access only, one
-        // without access, and one enabled user with access.
-        let application_paths = truth.assigned_application_paths();
+        // Mark chosen users in a copy, after clearing every status: one with
+        // account access through a group and directly, one with application
+        // access only, one without access, and one enabled user with access.
         let both = truth
             .account_access
             .iter()
@@ -1660,6 +1716,7 @@ fn disabled_users_with_access_match_model() {
         ];
 
         let (copy, conn) = synced.writable_copy("statuses.db");
+        conn.execute("UPDATE users SET status = NULL", []).unwrap();
         for (user_id, status) in statuses {
             conn.execute(
                 "UPDATE users SET status = ?1 WHERE user_id = ?2",
@@ -1669,38 +1726,7 @@ fn disabled_users_with_access_match_model() {
         }
         drop(conn);
 
-        let mut expected = Vec::new();
-        for (user_id, status) in statuses {
-            if !status.eq_ignore_ascii_case("DISABLED") {
-                continue;
-            }
-            let user = model.users.iter().find(|user| user.id == user_id).unwrap();
-            let prefix = [user.user_name.as_str(), user_id, status];
-            for access in truth.account_access.iter().filter(|a| a.user_id == user_id) {
-                let mut full = row(&prefix);
-                full.extend([
-                    "account".to_string(),
-                    access.account_id.to_string(),
-                    text(access.account_name),
-                    access.permission_set_name.to_string(),
-                    access.permission_set_arn.to_string(),
-                    access.via.to_string(),
-                ]);
-                expected.push(full);
-            }
-            for path in application_paths.iter().filter(|p| p.user.id == user_id) {
-                let mut full = row(&prefix);
-                full.extend([
-                    "application".to_string(),
-                    path.application.arn.clone(),
-                    path.application.name.clone(),
-                    String::new(),
-                    String::new(),
-                    path.via.to_string(),
-                ]);
-                expected.push(full);
-            }
-        }
+        let expected = disabled_rows(model, &truth, &application_paths, &statuses);
         assert!(expected.iter().any(|row| row[3] == "application"));
         assert!(expected.iter().any(|row| row[3] == "account"));
 
@@ -1758,7 +1784,7 @@ fn users_without_access_match_model() {
                     user.id.clone(),
                     text(user.display_name.as_deref()),
                     user.identity_store_id.clone(),
-                    String::new(),
+                    text(user.status.as_deref()),
                     groups.to_string(),
                     open.to_string(),
                 ]

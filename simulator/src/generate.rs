@@ -442,8 +442,17 @@ impl Generator {
     fn users(&mut self, store: &str, count: usize, external_share: f64) -> Vec<User> {
         let mut used_user_names: HashMap<String, usize> = HashMap::new();
         let mut users = Vec::with_capacity(count);
-        for _ in 0..count {
-            users.push(self.user(store, &mut used_user_names, external_share));
+        for index in 0..count {
+            let mut user = self.user(store, &mut used_user_names, external_share);
+            // Every seventeenth user is disabled. The status draws nothing
+            // from the random stream, so the rest of the model is unchanged.
+            let status = if index % 17 == 16 {
+                "DISABLED"
+            } else {
+                "ENABLED"
+            };
+            user.status = Some(status.to_owned());
+            users.push(user);
         }
         users
     }
@@ -555,6 +564,7 @@ impl Generator {
             user_type,
             title,
             external_ids,
+            status: None,
         }
     }
 

@@ -238,6 +238,9 @@ pub struct User {
     pub user_type: Option<String>,
     pub title: Option<String>,
     pub external_ids: Vec<ExternalId>,
+    /// `ENABLED` or `DISABLED`, as ListUsers returns it in `UserStatus`.
+    #[serde(default)]
+    pub status: Option<String>,
 }
 
 /// Name parts of a user.

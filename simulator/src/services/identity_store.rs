@@ -41,6 +41,8 @@ struct UserWire<'a> {
     user_type: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     title: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_status: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -112,6 +114,7 @@ impl<'a> From<&'a User> for UserWire<'a> {
                 .collect(),
             user_type: user.user_type.as_deref(),
             title: user.title.as_deref(),
+            user_status: user.status.as_deref(),
         }
     }
 }
