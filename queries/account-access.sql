@@ -3,7 +3,7 @@
 --   through which path (a direct assignment or a group)?
 -- param account (optional): account ID or account name to show
 -- param user (optional): user name or user ID to show
--- param group (optional): group display name or group ID; shows only access
+-- param group (optional): group display name or group ID, to show only access
 --   granted through that group
 -- param permission_set (optional): permission set name or ARN to show
 -- requires: accounts, users, groups, group_memberships, permission_sets, account_assignments

@@ -3,7 +3,7 @@
 --   through which path?
 -- param application (optional): application name or ARN to show
 -- param user (optional): user name or user ID to show
--- param group (optional): group display name or group ID; shows only access
+-- param group (optional): group display name or group ID, to show only access
 --   granted through that group
 -- requires: users, groups, group_memberships, applications
 --

@@ -560,6 +560,7 @@ fn conflicting_flags_are_usage_errors() {
         vec!["sync", "--max-rps", "0", "--db", db],
         vec!["sync", "--call-timeout", "-1", "--db", db],
         vec!["sync", "--region", "not a region!", "--db", db],
+        vec!["policy", "--trusted-principal", "not an arn"],
     ] {
         let output = common::idcdb().args(&args).output().unwrap();
         assert_exit(&output, 2, &[]);

@@ -21,11 +21,13 @@ pub struct PolicyArgs {
     #[arg(long, value_enum)]
     pub kind: Option<PolicyKind>,
 
-    /// Principal allowed to assume the role, for the trust policy.
+    /// Principal allowed to assume the role, for the trust policy: an ARN, or a 12-digit
+    /// account ID.
     #[arg(
         long,
         value_name = "ARN",
-        default_value = "arn:aws:iam::TRUSTED-ACCOUNT-ID:root"
+        default_value = "arn:aws:iam::TRUSTED-ACCOUNT-ID:root",
+        value_parser = parse_principal
     )]
     pub trusted_principal: String,
 }
@@ -54,6 +56,19 @@ pub fn run(args: PolicyArgs) -> Result<(), CliError> {
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
         .map_err(|error| CliError::Output(format!("cannot write the policy: {error}")))
+}
+
+fn parse_principal(text: &str) -> Result<String, String> {
+    let is_account_id =
+        text.len() == 12 && text.chars().all(|character| character.is_ascii_digit());
+    if text.starts_with("arn:") || is_account_id {
+        Ok(text.to_string())
+    } else {
+        Err(format!(
+            "invalid principal {text:?}: expected an ARN such as arn:aws:iam::111122223333:root \
+             or a 12-digit account ID"
+        ))
+    }
 }
 
 fn pretty(value: &serde_json::Value) -> Result<String, CliError> {

@@ -297,21 +297,35 @@ pub fn run(args: SyncArgs) -> Result<(), CliError> {
         Ok::<_, CliError>(summary)
     })?;
 
+    let counts = [
+        (summary.instances, "instance", "instances"),
+        (summary.accounts, "account", "accounts"),
+        (summary.permission_sets, "permission set", "permission sets"),
+        (
+            summary.account_assignments,
+            "account assignment",
+            "account assignments",
+        ),
+        (summary.applications, "application", "applications"),
+        (
+            summary.application_assignments,
+            "application assignment",
+            "application assignments",
+        ),
+        (summary.users, "user", "users"),
+        (summary.groups, "group", "groups"),
+        (
+            summary.group_memberships,
+            "group membership",
+            "group memberships",
+        ),
+        (summary.warnings.len() as u64, "warning", "warnings"),
+    ]
+    .map(|(count, one, many)| format!("{count} {}", if count == 1 { one } else { many }));
     progress.message(&format!(
-        "Wrote {}: {} instances, {} accounts, {} permission sets, {} account assignments, \
-         {} applications, {} application assignments, {} users, {} groups, \
-         {} group memberships, {} warnings",
+        "Wrote {}: {}",
         args.db.display(),
-        summary.instances,
-        summary.accounts,
-        summary.permission_sets,
-        summary.account_assignments,
-        summary.applications,
-        summary.application_assignments,
-        summary.users,
-        summary.groups,
-        summary.group_memberships,
-        summary.warnings.len(),
+        counts.join(", ")
     ));
     Ok(())
 }
