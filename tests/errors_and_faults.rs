@@ -561,6 +561,15 @@ fn conflicting_flags_are_usage_errors() {
         vec!["sync", "--call-timeout", "-1", "--db", db],
         vec!["sync", "--region", "not a region!", "--db", db],
         vec!["policy", "--trusted-principal", "not an arn"],
+        vec![
+            "sync",
+            "--role-arn",
+            "arn:aws:iam::1:role/x",
+            "--session-name",
+            "bad name!",
+            "--db",
+            db,
+        ],
     ] {
         let output = common::idcdb().args(&args).output().unwrap();
         assert_exit(&output, 2, &[]);
@@ -797,4 +806,76 @@ fn json_keeps_repeated_column_names() {
         3,
         "a value was lost: {rows}"
     );
+}
+
+#[test]
+fn risky_targets_are_rejected_early() {
+    let model = generate(39, &tiny());
+    let dir = tempfile::tempdir().unwrap();
+    let db = previous_snapshot(&model, dir.path());
+
+    // A FIFO nobody reads: a blocking open would hang past Ctrl-C.
+    let fifo = dir.path().join("unread");
+    let path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo reads a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0);
+    let started = Instant::now();
+    let output = query(&db, &["account-access", "--output", fifo.to_str().unwrap()]);
+    assert_exit(
+        &output,
+        1,
+        &["no process is reading", "start the reader first"],
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+
+    // A link to nothing is not replaced by a file.
+    let dangling = dir.path().join("dangling.db");
+    std::os::unix::fs::symlink(dir.path().join("nowhere.db"), &dangling).unwrap();
+    let output = common::idcdb()
+        .args(["sync", "--demo", "--db"])
+        .arg(&dangling)
+        .output()
+        .unwrap();
+    assert_exit(&output, 5, &["symbolic link to a missing file"]);
+    assert!(
+        std::fs::symlink_metadata(&dangling)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+
+    // A newer idcdb's snapshot is not overwritten by an older schema.
+    Connection::open(&db)
+        .unwrap()
+        .execute(
+            "INSERT INTO refinery_schema_history (version, name, applied_on, checksum) \
+             VALUES (99, 'future', '2030-01-01T00:00:00Z', '0')",
+            [],
+        )
+        .unwrap();
+    let before = file_bytes(&db);
+    let output = common::idcdb()
+        .args(["sync", "--demo", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert_exit(&output, 5, &["schema version 99"]);
+    assert_eq!(file_bytes(&db), before);
+}
+
+#[test]
+fn missing_region_is_a_usage_error() {
+    let served = Served::start(generate(40, &tiny()), Options::fast());
+    let dir = tempfile::tempdir().unwrap();
+    let output = served
+        .idcdb()
+        .env_remove("AWS_REGION")
+        .env_remove("AWS_DEFAULT_REGION")
+        .args(["sync", "--db"])
+        .arg(dir.path().join("snapshot.db"))
+        .output()
+        .unwrap();
+
+    assert_exit(&output, 2, &["no AWS region is set", "--region"]);
+    assert_eq!(folder_entries(dir.path()), Vec::<String>::new());
 }

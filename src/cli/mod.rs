@@ -100,10 +100,14 @@ impl CliError {
             CliError::Sync(SyncError::AssumeRole { .. }) => 3,
             CliError::Sync(SyncError::Aws(_) | SyncError::NoInstance { .. }) => 4,
             CliError::Sync(SyncError::Demo(_)) => 1,
+            CliError::Sync(SyncError::NoRegion) => 2,
             CliError::Sync(SyncError::Store(_)) => 5,
             CliError::Query(QueryError::Store(_)) => 5,
             CliError::Query(QueryError::Output(_) | QueryError::Csv(_)) => 1,
-            CliError::Query(QueryError::Interrupted) => 130,
+            CliError::Query(QueryError::Interrupted {
+                signal: "SIGTERM", ..
+            }) => 143,
+            CliError::Query(QueryError::Interrupted { .. }) => 130,
             CliError::Query(_) => 6,
         }
     }

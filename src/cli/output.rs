@@ -80,12 +80,14 @@ impl OutputArgs {
                 )));
             }
             if !metadata.is_file() {
-                let file = std::fs::OpenOptions::new()
-                    .write(true)
-                    .open(path)
-                    .map_err(|error| cannot_write(&error))?;
-                return Ok(Destination::Direct(std::io::BufWriter::new(file)));
+                return open_in_place(path, metadata).map(Destination::Direct);
             }
+        }
+        if existing.is_none() && std::fs::symlink_metadata(path).is_ok() {
+            return Err(CliError::Usage(format!(
+                "--output {} is a symbolic link to a missing file; pass the target's path",
+                path.display()
+            )));
         }
 
         let target = match &existing {
@@ -111,6 +113,47 @@ impl OutputArgs {
     }
 }
 
+/// Opens a device or FIFO for writing without replacing it.
+///
+/// A FIFO is opened without blocking: a blocking open would wait for a
+/// reader in a system call that Ctrl-C cannot interrupt. With no reader the
+/// open fails at once with ENXIO, and the message says what to do.
+fn open_in_place(
+    path: &Path,
+    metadata: &std::fs::Metadata,
+) -> Result<std::io::BufWriter<std::fs::File>, CliError> {
+    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+
+    let is_fifo = metadata.file_type().is_fifo();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if is_fifo {
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|error| {
+        if is_fifo && error.raw_os_error() == Some(libc::ENXIO) {
+            CliError::Output(format!(
+                "--output {} is a FIFO that no process is reading; start the reader first",
+                path.display()
+            ))
+        } else {
+            CliError::Output(format!("cannot write --output {}: {error}", path.display()))
+        }
+    })?;
+
+    // Writes block again once the reader is there, so a slow reader slows
+    // the query instead of failing it.
+    if is_fifo {
+        use std::os::fd::AsRawFd;
+        // SAFETY: fcntl on a descriptor this function owns.
+        unsafe {
+            let flags = libc::fcntl(file.as_raw_fd(), libc::F_GETFL);
+            libc::fcntl(file.as_raw_fd(), libc::F_SETFL, flags & !libc::O_NONBLOCK);
+        }
+    }
+    Ok(std::io::BufWriter::new(file))
+}
+
 /// The destination of rows. A file is written beside its target and renamed into
 /// place by [`Destination::commit`], so a failed query leaves no half file.
 pub enum Destination {
@@ -124,6 +167,11 @@ pub enum Destination {
 }
 
 impl Destination {
+    /// True when the rows go to a file that is replaced on commit.
+    pub fn is_file(&self) -> bool {
+        matches!(self, Destination::File { .. })
+    }
+
     pub fn writer(&mut self) -> &mut dyn Write {
         match self {
             Destination::Stdout(stdout) => stdout,

@@ -3,14 +3,13 @@
 use std::path::PathBuf;
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
 use clap::Args;
 use signal_hook::consts::{SIGINT, SIGTERM};
 
 use super::CliError;
 use super::output::{OutputArgs, print_warning};
-use crate::report::{self, QuerySource};
+use crate::report::{self, Interruption, QueryError, QuerySource};
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("source").required(true).args(["report", "sql", "file"])))]
@@ -54,22 +53,34 @@ pub fn run(args: QueryArgs) -> Result<(), CliError> {
 
     // A signal sets the flag, the rows stop, and dropping the destination
     // removes its temporary file.
-    let interrupted = Arc::new(AtomicBool::new(false));
-    for signal in [SIGINT, SIGTERM] {
-        signal_hook::flag::register(signal, Arc::clone(&interrupted)).map_err(|error| {
+    let interrupted = Interruption::default();
+    for (signal, flag) in [
+        (SIGINT, &interrupted.sigint),
+        (SIGTERM, &interrupted.sigterm),
+    ] {
+        signal_hook::flag::register(signal, Arc::clone(flag)).map_err(|error| {
             CliError::Output(format!("cannot install the signal handlers: {error}"))
         })?;
     }
 
     let mut destination = args.output.open()?;
-    let outcome = report::run_query(
+    let result = report::run_query(
         &args.db,
         &source,
         &params,
         args.output.format(),
         destination.writer(),
         &interrupted,
-    )?;
+    );
+    let outcome = match result {
+        Err(QueryError::Interrupted { signal, .. }) if destination.is_file() => {
+            return Err(CliError::Query(QueryError::Interrupted {
+                signal,
+                consequence: "--output was not written",
+            }));
+        }
+        other => other?,
+    };
     destination.commit()?;
 
     for gap in &outcome.gaps {

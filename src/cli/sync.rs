@@ -54,7 +54,7 @@ pub struct SyncArgs {
     pub external_id: Option<String>,
 
     /// Session name for the assumed role, visible in the account's CloudTrail.
-    #[arg(long, value_name = "NAME", requires = "role_arn")]
+    #[arg(long, value_name = "NAME", requires = "role_arn", value_parser = parse_session_name)]
     pub session_name: Option<String>,
 
     /// Maximum requests per second for sso-admin (shared by all its operations) and for
@@ -215,6 +215,22 @@ impl Signals {
             _ = self.interrupt.recv() => "SIGINT",
             _ = self.terminate.recv() => "SIGTERM",
         }
+    }
+}
+
+/// Checks a role session name against AWS's rule: 2 to 64 characters of
+/// letters, digits and `+=,.@-` (AssumeRole's RoleSessionName pattern).
+fn parse_session_name(text: &str) -> Result<String, String> {
+    let valid = (2..=64).contains(&text.len())
+        && text
+            .chars()
+            .all(|character| character.is_ascii_alphanumeric() || "_+=,.@-".contains(character));
+    if valid {
+        Ok(text.to_string())
+    } else {
+        Err(format!(
+            "invalid session name {text:?}: expected 2 to 64 letters, digits or _+=,.@-"
+        ))
     }
 }
 

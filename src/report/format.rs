@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 use std::io::Write;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
@@ -238,12 +239,32 @@ impl<'a> RowWriter<'a> {
     }
 }
 
+/// Flags that signal handlers set to stop a running query, one per signal.
+#[derive(Debug, Default, Clone)]
+pub struct Interruption {
+    pub sigint: Arc<AtomicBool>,
+    pub sigterm: Arc<AtomicBool>,
+}
+
+impl Interruption {
+    /// Returns the name of the signal that arrived, if one did.
+    pub fn signal(&self) -> Option<&'static str> {
+        if self.sigterm.load(Ordering::Relaxed) {
+            Some("SIGTERM")
+        } else if self.sigint.load(Ordering::Relaxed) {
+            Some("SIGINT")
+        } else {
+            None
+        }
+    }
+}
+
 /// Runs the prepared statement and writes every row; returns how many.
 pub fn write_rows(
     statement: &mut Statement<'_>,
     format: Format,
     out: &mut dyn Write,
-    interrupted: &AtomicBool,
+    interrupted: &Interruption,
 ) -> Result<u64, QueryError> {
     let columns: Vec<String> = statement
         .column_names()
@@ -257,8 +278,11 @@ pub fn write_rows(
         .next()
         .map_err(|source| QueryError::Sqlite { source })?
     {
-        if interrupted.load(Ordering::Relaxed) {
-            return Err(QueryError::Interrupted);
+        if let Some(signal) = interrupted.signal() {
+            return Err(QueryError::Interrupted {
+                signal,
+                consequence: "the rows written so far are incomplete",
+            });
         }
         let mut cells = Vec::with_capacity(width);
         for index in 0..width {

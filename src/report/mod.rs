@@ -8,11 +8,10 @@ mod catalog;
 pub mod format;
 
 pub use catalog::{Header, Param, REPORTS, Report, parse_header};
-pub use format::{Format, write_rows};
+pub use format::{Format, Interruption, write_rows};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
 
 use rusqlite::{Connection, Statement};
 
@@ -64,8 +63,12 @@ pub enum QueryError {
     #[error("query failed: {source}")]
     Sqlite { source: rusqlite::Error },
 
-    #[error("interrupted; no output file was written")]
-    Interrupted,
+    #[error("interrupted by {signal}; {consequence}")]
+    Interrupted {
+        signal: &'static str,
+        /// What happened to the rows, for the message.
+        consequence: &'static str,
+    },
 
     #[error("cannot write the output: {0}")]
     Output(#[from] std::io::Error),
@@ -145,7 +148,7 @@ pub fn run_query(
     params: &BTreeMap<String, String>,
     format: Format,
     out: &mut dyn std::io::Write,
-    interrupted: &AtomicBool,
+    interrupted: &Interruption,
 ) -> Result<QueryOutcome, QueryError> {
     let query = PreparedQuery::load(source)?;
     let conn = store::open_read_only(db)?;

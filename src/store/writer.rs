@@ -167,6 +167,12 @@ impl RecordSink {
 fn replaceable_target(target: &Path) -> Result<PathBuf, StoreError> {
     let metadata = match std::fs::metadata(target) {
         Ok(metadata) => metadata,
+        Err(_) if std::fs::symlink_metadata(target).is_ok() => {
+            return Err(StoreError::WouldReplace {
+                path: target.to_path_buf(),
+                reason: "it is a symbolic link to a missing file".to_string(),
+            });
+        }
         Err(_) => return Ok(target.to_path_buf()),
     };
     if metadata.is_dir() {
@@ -202,9 +208,8 @@ fn replaceable_target(target: &Path) -> Result<PathBuf, StoreError> {
                 Err(refuse("it has no snapshot table"))
             }
         }
-        // A snapshot of a newer schema is still a snapshot; replacing it with
-        // this version's is what the user asked for.
-        Err(StoreError::NewerSchema { .. }) => Ok(resolved),
+        // Replacing a newer idcdb's snapshot with an older schema would lose
+        // what the newer version recorded, so it is rejected as query does.
         Err(StoreError::NotASnapshot { reason, .. }) => Err(refuse(&reason)),
         Err(error) => Err(error),
     }

@@ -70,6 +70,12 @@ pub enum SyncError {
 
     #[error("cannot start the demo simulator: {0}")]
     Demo(String),
+
+    #[error(
+        "no AWS region is set; pass --region (for example --region eu-west-1), or set \
+         AWS_REGION or the profile's region"
+    )]
+    NoRegion,
 }
 
 impl From<FetchError> for SyncError {
@@ -209,6 +215,9 @@ pub async fn read(
 ) -> Result<(ReadSnapshot, SyncSummary), SyncError> {
     let started_at = now_rfc3339();
 
+    if clients.region.is_empty() {
+        return Err(SyncError::NoRegion);
+    }
     let caller = caller_identity(clients).await?;
     progress.message(&format!("Syncing as {} in {}", caller.arn, clients.region));
 
