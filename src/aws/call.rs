@@ -216,6 +216,38 @@ fn backoff(retry: u32) -> Duration {
 }
 
 impl Clients {
+    /// Sends every page of a paginated operation, each through
+    /// [`Clients::call`], and collects the items.
+    ///
+    /// `send` sends one page for a `NextToken`; `split` turns a response into
+    /// its items and the next token.
+    pub(crate) async fn collect_pages<T, O, E, F, Fut>(
+        &self,
+        service: &'static str,
+        operation: &'static str,
+        mut send: F,
+        mut split: impl FnMut(O) -> (Vec<T>, Option<String>),
+    ) -> Result<Vec<T>, AwsError>
+    where
+        F: FnMut(Option<String>) -> Fut,
+        Fut: Future<Output = Result<O, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        let mut items = Vec::new();
+        let mut token = None;
+        loop {
+            let output = self
+                .call(service, operation, || send(token.clone()))
+                .await?;
+            let (page, next) = split(output);
+            items.extend(page);
+            token = super::next_page(service, operation, &token, next)?;
+            if token.is_none() {
+                return Ok(items);
+            }
+        }
+    }
+
     /// Sends one AWS request through the limiter, with retries.
     ///
     /// `send` builds and sends the request; it runs once per attempt.

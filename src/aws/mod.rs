@@ -190,19 +190,19 @@ where
             format!("the request was not sent: {}", source_chain(error))
         }
         SdkError::ServiceError(service_error) => format!(
-            "the service answered HTTP {} without an AWS error code",
+            "the service returned HTTP {} without an AWS error code",
             service_error.raw().status().as_u16()
         ),
         SdkError::ResponseError(response_error) => format!(
-            "the service answered HTTP {} with a body that could not be parsed",
+            "the service returned HTTP {} with a body that could not be parsed",
             response_error.raw().status().as_u16()
         ),
         _ => DisplayErrorContext(error).to_string(),
     }
 }
 
-/// True when an uncoded error's text says the credentials could not be
-/// loaded (aws-config words it "credential provider was not enabled", "no
+/// True when an uncoded error's text reports that the credentials could not
+/// be loaded (aws-config words it "credential provider was not enabled", "no
 /// credentials found in chain" or "failed to load credentials").
 fn mentions_credentials(detail: &str) -> bool {
     detail.contains("credential provider")

@@ -4,7 +4,7 @@
 
 use aws_sdk_ssoadmin::types::{InstanceMetadata, ProvisioningStatus};
 
-use super::{AwsError, Clients, next_page, rfc3339};
+use super::{AwsError, Clients, rfc3339};
 use crate::model::{
     AccountAssignment, Application, ApplicationAssignment, ApplicationProvider,
     CustomerManagedPolicy, Instance, InstanceEncryption, ManagedPolicy, PermissionSet,
@@ -20,25 +20,19 @@ pub const NOT_PROVISIONED: &str = "LATEST_PERMISSION_SET_NOT_PROVISIONED";
 impl Clients {
     /// Lists every IAM Identity Center instance in the region.
     pub async fn list_instances(&self) -> Result<Vec<Instance>, AwsError> {
-        const OPERATION: &str = "ListInstances";
-        let mut instances = Vec::new();
-        let mut token = None;
-        loop {
-            let output = self
-                .call(SERVICE, OPERATION, || {
-                    self.sso_admin
-                        .list_instances()
-                        .set_next_token(token.clone())
-                        .send()
-                })
-                .await?;
-            let page = output.instances.unwrap_or_default();
-            instances.extend(page.into_iter().filter_map(instance));
-            token = next_page(SERVICE, OPERATION, &token, output.next_token)?;
-            if token.is_none() {
-                return Ok(instances);
-            }
-        }
+        self.collect_pages(
+            SERVICE,
+            "ListInstances",
+            |token| self.sso_admin.list_instances().set_next_token(token).send(),
+            |output| {
+                let page = output.instances.unwrap_or_default();
+                (
+                    page.into_iter().filter_map(instance).collect(),
+                    output.next_token,
+                )
+            },
+        )
+        .await
     }
 
     /// Reads the encryption settings of an instance.
@@ -74,25 +68,24 @@ impl Clients {
 
     /// Lists the ARNs of every permission set of an instance.
     pub async fn list_permission_sets(&self, instance_arn: &str) -> Result<Vec<String>, AwsError> {
-        const OPERATION: &str = "ListPermissionSets";
-        let mut arns = Vec::new();
-        let mut token = None;
-        loop {
-            let output = self
-                .call(SERVICE, OPERATION, || {
-                    self.sso_admin
-                        .list_permission_sets()
-                        .instance_arn(instance_arn)
-                        .set_next_token(token.clone())
-                        .send()
-                })
-                .await?;
-            arns.extend(output.permission_sets.unwrap_or_default());
-            token = next_page(SERVICE, OPERATION, &token, output.next_token)?;
-            if token.is_none() {
-                return Ok(arns);
-            }
-        }
+        self.collect_pages(
+            SERVICE,
+            "ListPermissionSets",
+            |token| {
+                self.sso_admin
+                    .list_permission_sets()
+                    .instance_arn(instance_arn)
+                    .set_next_token(token)
+                    .send()
+            },
+            |output| {
+                (
+                    output.permission_sets.unwrap_or_default(),
+                    output.next_token,
+                )
+            },
+        )
+        .await
     }
 
     /// Describes one permission set. The inline policy is read separately.
@@ -158,35 +151,33 @@ impl Clients {
         instance_arn: &str,
         permission_set_arn: &str,
     ) -> Result<Vec<ManagedPolicy>, AwsError> {
-        const OPERATION: &str = "ListManagedPoliciesInPermissionSet";
-        let mut policies = Vec::new();
-        let mut token = None;
-        loop {
-            let output = self
-                .call(SERVICE, OPERATION, || {
-                    self.sso_admin
-                        .list_managed_policies_in_permission_set()
-                        .instance_arn(instance_arn)
-                        .permission_set_arn(permission_set_arn)
-                        .set_next_token(token.clone())
-                        .send()
-                })
-                .await?;
-            for policy in output.attached_managed_policies.unwrap_or_default() {
-                let Some(policy_arn) = policy.arn else {
-                    continue;
-                };
-                policies.push(ManagedPolicy {
-                    permission_set_arn: permission_set_arn.to_string(),
-                    policy_arn,
-                    policy_name: policy.name,
-                });
-            }
-            token = next_page(SERVICE, OPERATION, &token, output.next_token)?;
-            if token.is_none() {
-                return Ok(policies);
-            }
-        }
+        self.collect_pages(
+            SERVICE,
+            "ListManagedPoliciesInPermissionSet",
+            |token| {
+                self.sso_admin
+                    .list_managed_policies_in_permission_set()
+                    .instance_arn(instance_arn)
+                    .permission_set_arn(permission_set_arn)
+                    .set_next_token(token)
+                    .send()
+            },
+            |output| {
+                let page = output.attached_managed_policies.unwrap_or_default();
+                let policies = page
+                    .into_iter()
+                    .filter_map(|policy| {
+                        Some(ManagedPolicy {
+                            permission_set_arn: permission_set_arn.to_string(),
+                            policy_arn: policy.arn?,
+                            policy_name: policy.name,
+                        })
+                    })
+                    .collect();
+                (policies, output.next_token)
+            },
+        )
+        .await
     }
 
     /// Lists the customer managed policy references of a permission set.
@@ -195,39 +186,37 @@ impl Clients {
         instance_arn: &str,
         permission_set_arn: &str,
     ) -> Result<Vec<CustomerManagedPolicy>, AwsError> {
-        const OPERATION: &str = "ListCustomerManagedPolicyReferencesInPermissionSet";
-        let mut policies = Vec::new();
-        let mut token = None;
-        loop {
-            let output = self
-                .call(SERVICE, OPERATION, || {
-                    self.sso_admin
-                        .list_customer_managed_policy_references_in_permission_set()
-                        .instance_arn(instance_arn)
-                        .permission_set_arn(permission_set_arn)
-                        .set_next_token(token.clone())
-                        .send()
-                })
-                .await?;
-            for reference in output
-                .customer_managed_policy_references
-                .unwrap_or_default()
-            {
-                policies.push(CustomerManagedPolicy {
-                    permission_set_arn: permission_set_arn.to_string(),
-                    policy_name: reference.name,
-                    policy_path: reference.path,
-                });
-            }
-            token = next_page(SERVICE, OPERATION, &token, output.next_token)?;
-            if token.is_none() {
-                return Ok(policies);
-            }
-        }
+        self.collect_pages(
+            SERVICE,
+            "ListCustomerManagedPolicyReferencesInPermissionSet",
+            |token| {
+                self.sso_admin
+                    .list_customer_managed_policy_references_in_permission_set()
+                    .instance_arn(instance_arn)
+                    .permission_set_arn(permission_set_arn)
+                    .set_next_token(token)
+                    .send()
+            },
+            |output| {
+                let page = output
+                    .customer_managed_policy_references
+                    .unwrap_or_default();
+                let policies = page
+                    .into_iter()
+                    .map(|reference| CustomerManagedPolicy {
+                        permission_set_arn: permission_set_arn.to_string(),
+                        policy_name: reference.name,
+                        policy_path: reference.path,
+                    })
+                    .collect();
+                (policies, output.next_token)
+            },
+        )
+        .await
     }
 
     /// Returns the permissions boundary of a permission set, or `None` when
-    /// it has none (AWS answers ResourceNotFoundException then).
+    /// it has none (AWS returns ResourceNotFoundException then).
     pub async fn get_permissions_boundary(
         &self,
         instance_arn: &str,
@@ -268,32 +257,32 @@ impl Clients {
         instance_arn: &str,
         permission_set_arn: &str,
     ) -> Result<Vec<PermissionSetTag>, AwsError> {
-        const OPERATION: &str = "ListTagsForResource";
-        let mut tags = Vec::new();
-        let mut token = None;
-        loop {
-            let output = self
-                .call(SERVICE, OPERATION, || {
-                    self.sso_admin
-                        .list_tags_for_resource()
-                        .instance_arn(instance_arn)
-                        .resource_arn(permission_set_arn)
-                        .set_next_token(token.clone())
-                        .send()
-                })
-                .await?;
-            for tag in output.tags.unwrap_or_default() {
-                tags.push(PermissionSetTag {
-                    permission_set_arn: permission_set_arn.to_string(),
-                    key: tag.key,
-                    value: tag.value,
-                });
-            }
-            token = next_page(SERVICE, OPERATION, &token, output.next_token)?;
-            if token.is_none() {
-                return Ok(tags);
-            }
-        }
+        self.collect_pages(
+            SERVICE,
+            "ListTagsForResource",
+            |token| {
+                self.sso_admin
+                    .list_tags_for_resource()
+                    .instance_arn(instance_arn)
+                    .resource_arn(permission_set_arn)
+                    .set_next_token(token)
+                    .send()
+            },
+            |output| {
+                let tags = output
+                    .tags
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|tag| PermissionSetTag {
+                        permission_set_arn: permission_set_arn.to_string(),
+                        key: tag.key,
+                        value: tag.value,
+                    })
+                    .collect();
+                (tags, output.next_token)
+            },
+        )
+        .await
     }
 
     /// Lists the accounts a permission set is provisioned to, optionally only
@@ -304,28 +293,22 @@ impl Clients {
         permission_set_arn: &str,
         status: Option<&str>,
     ) -> Result<Vec<String>, AwsError> {
-        const OPERATION: &str = "ListAccountsForProvisionedPermissionSet";
         let status = status.map(ProvisioningStatus::from);
-        let mut accounts = Vec::new();
-        let mut token = None;
-        loop {
-            let output = self
-                .call(SERVICE, OPERATION, || {
-                    self.sso_admin
-                        .list_accounts_for_provisioned_permission_set()
-                        .instance_arn(instance_arn)
-                        .permission_set_arn(permission_set_arn)
-                        .set_provisioning_status(status.clone())
-                        .set_next_token(token.clone())
-                        .send()
-                })
-                .await?;
-            accounts.extend(output.account_ids.unwrap_or_default());
-            token = next_page(SERVICE, OPERATION, &token, output.next_token)?;
-            if token.is_none() {
-                return Ok(accounts);
-            }
-        }
+        self.collect_pages(
+            SERVICE,
+            "ListAccountsForProvisionedPermissionSet",
+            |token| {
+                self.sso_admin
+                    .list_accounts_for_provisioned_permission_set()
+                    .instance_arn(instance_arn)
+                    .permission_set_arn(permission_set_arn)
+                    .set_provisioning_status(status.clone())
+                    .set_next_token(token)
+                    .send()
+            },
+            |output| (output.account_ids.unwrap_or_default(), output.next_token),
+        )
+        .await
     }
 
     /// Lists the account assignments of one (account, permission set) pair.
@@ -335,44 +318,40 @@ impl Clients {
         account_id: &str,
         permission_set_arn: &str,
     ) -> Result<Vec<AccountAssignment>, AwsError> {
-        const OPERATION: &str = "ListAccountAssignments";
-        let mut assignments = Vec::new();
-        let mut token = None;
-        loop {
-            let output = self
-                .call(SERVICE, OPERATION, || {
-                    self.sso_admin
-                        .list_account_assignments()
-                        .instance_arn(instance_arn)
-                        .account_id(account_id)
-                        .permission_set_arn(permission_set_arn)
-                        .set_next_token(token.clone())
-                        .send()
-                })
-                .await?;
-            for assignment in output.account_assignments.unwrap_or_default() {
-                let (Some(principal_type), Some(principal_id)) =
-                    (assignment.principal_type, assignment.principal_id)
-                else {
-                    continue;
-                };
-                assignments.push(AccountAssignment {
-                    instance_arn: instance_arn.to_string(),
-                    account_id: assignment
-                        .account_id
-                        .unwrap_or_else(|| account_id.to_string()),
-                    permission_set_arn: assignment
-                        .permission_set_arn
-                        .unwrap_or_else(|| permission_set_arn.to_string()),
-                    principal_type: principal_type.as_str().to_string(),
-                    principal_id,
-                });
-            }
-            token = next_page(SERVICE, OPERATION, &token, output.next_token)?;
-            if token.is_none() {
-                return Ok(assignments);
-            }
-        }
+        self.collect_pages(
+            SERVICE,
+            "ListAccountAssignments",
+            |token| {
+                self.sso_admin
+                    .list_account_assignments()
+                    .instance_arn(instance_arn)
+                    .account_id(account_id)
+                    .permission_set_arn(permission_set_arn)
+                    .set_next_token(token)
+                    .send()
+            },
+            |output| {
+                let page = output.account_assignments.unwrap_or_default();
+                let assignments = page
+                    .into_iter()
+                    .filter_map(|assignment| {
+                        Some(AccountAssignment {
+                            instance_arn: instance_arn.to_string(),
+                            account_id: assignment
+                                .account_id
+                                .unwrap_or_else(|| account_id.to_string()),
+                            permission_set_arn: assignment
+                                .permission_set_arn
+                                .unwrap_or_else(|| permission_set_arn.to_string()),
+                            principal_type: assignment.principal_type?.as_str().to_string(),
+                            principal_id: assignment.principal_id?,
+                        })
+                    })
+                    .collect();
+                (assignments, output.next_token)
+            },
+        )
+        .await
     }
 
     /// Lists the applications of an instance. `assignment_required` is left
@@ -381,52 +360,26 @@ impl Clients {
         &self,
         instance_arn: &str,
     ) -> Result<Vec<Application>, AwsError> {
-        const OPERATION: &str = "ListApplications";
-        let mut applications = Vec::new();
-        let mut token = None;
-        loop {
-            let output = self
-                .call(SERVICE, OPERATION, || {
-                    self.sso_admin
-                        .list_applications()
-                        .instance_arn(instance_arn)
-                        .set_next_token(token.clone())
-                        .send()
-                })
-                .await?;
-            for listed in output.applications.unwrap_or_default() {
-                let Some(application_arn) = listed.application_arn else {
-                    continue;
-                };
-                let portal = listed.portal_options;
-                let sign_in = portal
-                    .as_ref()
-                    .and_then(|portal| portal.sign_in_options.as_ref());
-                applications.push(Application {
-                    application_arn,
-                    instance_arn: listed
-                        .instance_arn
-                        .unwrap_or_else(|| instance_arn.to_string()),
-                    name: listed.name,
-                    description: listed.description,
-                    application_provider_arn: listed.application_provider_arn,
-                    application_account: listed.application_account,
-                    status: listed.status.map(|status| status.as_str().to_string()),
-                    portal_visibility: portal
-                        .as_ref()
-                        .map(|portal| portal.visibility.as_str().to_string()),
-                    sign_in_origin: sign_in.map(|options| options.origin.as_str().to_string()),
-                    sign_in_url: sign_in.and_then(|options| options.application_url.clone()),
-                    created_at: listed.created_date.as_ref().and_then(rfc3339),
-                    created_from: listed.created_from,
-                    assignment_required: None,
-                });
-            }
-            token = next_page(SERVICE, OPERATION, &token, output.next_token)?;
-            if token.is_none() {
-                return Ok(applications);
-            }
-        }
+        self.collect_pages(
+            SERVICE,
+            "ListApplications",
+            |token| {
+                self.sso_admin
+                    .list_applications()
+                    .instance_arn(instance_arn)
+                    .set_next_token(token)
+                    .send()
+            },
+            |output| {
+                let page = output.applications.unwrap_or_default();
+                let applications = page
+                    .into_iter()
+                    .filter_map(|listed| application(listed, instance_arn))
+                    .collect();
+                (applications, output.next_token)
+            },
+        )
+        .await
     }
 
     /// Returns whether an application requires assignments.
@@ -448,32 +401,31 @@ impl Clients {
         instance_arn: &str,
         application_arn: &str,
     ) -> Result<Vec<ApplicationAssignment>, AwsError> {
-        const OPERATION: &str = "ListApplicationAssignments";
-        let mut assignments = Vec::new();
-        let mut token = None;
-        loop {
-            let output = self
-                .call(SERVICE, OPERATION, || {
-                    self.sso_admin
-                        .list_application_assignments()
-                        .application_arn(application_arn)
-                        .set_next_token(token.clone())
-                        .send()
-                })
-                .await?;
-            for assignment in output.application_assignments.unwrap_or_default() {
-                assignments.push(ApplicationAssignment {
-                    instance_arn: instance_arn.to_string(),
-                    application_arn: assignment.application_arn,
-                    principal_type: assignment.principal_type.as_str().to_string(),
-                    principal_id: assignment.principal_id,
-                });
-            }
-            token = next_page(SERVICE, OPERATION, &token, output.next_token)?;
-            if token.is_none() {
-                return Ok(assignments);
-            }
-        }
+        self.collect_pages(
+            SERVICE,
+            "ListApplicationAssignments",
+            |token| {
+                self.sso_admin
+                    .list_application_assignments()
+                    .application_arn(application_arn)
+                    .set_next_token(token)
+                    .send()
+            },
+            |output| {
+                let page = output.application_assignments.unwrap_or_default();
+                let assignments = page
+                    .into_iter()
+                    .map(|assignment| ApplicationAssignment {
+                        instance_arn: instance_arn.to_string(),
+                        application_arn: assignment.application_arn,
+                        principal_type: assignment.principal_type.as_str().to_string(),
+                        principal_id: assignment.principal_id,
+                    })
+                    .collect();
+                (assignments, output.next_token)
+            },
+        )
+        .await
     }
 
     /// Describes the provider (the catalog entry) of an application.
@@ -499,6 +451,37 @@ impl Clients {
                 .map(|protocol| protocol.as_str().to_string()),
         })
     }
+}
+
+/// Converts one ListApplications item; `assignment_required` is left unset
+/// because another call reads it.
+fn application(
+    listed: aws_sdk_ssoadmin::types::Application,
+    instance_arn: &str,
+) -> Option<Application> {
+    let portal = listed.portal_options;
+    let sign_in = portal
+        .as_ref()
+        .and_then(|portal| portal.sign_in_options.as_ref());
+    Some(Application {
+        application_arn: listed.application_arn?,
+        instance_arn: listed
+            .instance_arn
+            .unwrap_or_else(|| instance_arn.to_string()),
+        name: listed.name,
+        description: listed.description,
+        application_provider_arn: listed.application_provider_arn,
+        application_account: listed.application_account,
+        status: listed.status.map(|status| status.as_str().to_string()),
+        portal_visibility: portal
+            .as_ref()
+            .map(|portal| portal.visibility.as_str().to_string()),
+        sign_in_origin: sign_in.map(|options| options.origin.as_str().to_string()),
+        sign_in_url: sign_in.and_then(|options| options.application_url.clone()),
+        created_at: listed.created_date.as_ref().and_then(rfc3339),
+        created_from: listed.created_from,
+        assignment_required: None,
+    })
 }
 
 fn instance(metadata: InstanceMetadata) -> Option<Instance> {
