@@ -145,7 +145,7 @@ pub struct Coverage {
     /// The table or group of tables the part fills, such as `applications`.
     pub part: String,
     pub complete: bool,
-    /// Why the part is missing, when it is.
+    /// The reason the part is missing, when it is.
     pub detail: Option<String>,
 }
 
@@ -232,7 +232,7 @@ pub struct CallCount {
     pub calls: u64,
     /// Requests that were sent again after a failure.
     pub retries: u64,
-    /// Answers that were ThrottlingException or HTTP 429.
+    /// Responses that were ThrottlingException or HTTP 429.
     pub throttled: u64,
 }
 

@@ -422,7 +422,7 @@ fn sync_rejects_bad_targets() {
         &["no-such-folder", "check that the folder exists"],
     );
 
-    // sysfs rejects new files even for root, so it stands in for a
+    // sysfs rejects new files even for root, so it serves as a
     // read-only folder wherever the tests run.
     let read_only = Path::new("/sys/idcdb-test.db");
     let output = common::idcdb()
@@ -677,7 +677,7 @@ fn sync_replaces_only_snapshots() {
     assert_exit(&demo_sync(&other), 5, &["refusing to replace"]);
     assert_eq!(file_bytes(&other), before);
 
-    // An empty file holds nothing to lose, and a link keeps pointing at the
+    // An empty file contains nothing to lose, and a link keeps pointing at the
     // snapshot it names.
     let empty = dir.path().join("empty.db");
     std::fs::write(&empty, b"").unwrap();
@@ -814,7 +814,7 @@ fn risky_targets_are_rejected_early() {
     let dir = tempfile::tempdir().unwrap();
     let db = previous_snapshot(&model, dir.path());
 
-    // A FIFO nobody reads: a blocking open would hang past Ctrl-C.
+    // A FIFO without a reader: a blocking open would hang past Ctrl-C.
     let fifo = dir.path().join("unread");
     let path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
     // SAFETY: mkfifo reads a valid NUL-terminated path.

@@ -241,8 +241,8 @@ fn snapshot_keeps_deleted_principals_and_counts() {
     );
     assert_eq!(count("SELECT COUNT(*) AS n FROM warnings"), 0);
 
-    // moto's ListUsers returns no UserStatus, so the snapshot says that
-    // disabled users cannot be told apart, and the report that needs it warns.
+    // moto's ListUsers returns no UserStatus, so the snapshot records that
+    // disabled users cannot be identified, and the report that needs it warns.
     assert_eq!(
         count("SELECT COUNT(*) AS n FROM coverage WHERE part = 'user_status' AND complete = 0"),
         1
@@ -484,7 +484,7 @@ fn list_accounts_denied_becomes_warning() {
 
 #[test]
 fn profile_wins_over_environment_keys() {
-    // moto denies ListAccounts to the restricted key only. The profile holds
+    // moto denies ListAccounts to the restricted key only. The profile contains
     // that key and the environment another, so the warning shows which
     // credentials the sync used.
     let dir = tempfile::tempdir().unwrap();

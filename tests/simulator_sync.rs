@@ -360,7 +360,7 @@ fn identity_store_matches_model() {
     );
 }
 
-/// The principals that exist, per identity store, from the model.
+/// Returns the principals that exist, per identity store, from the model.
 fn existing_principals(model: &Model) -> BTreeSet<(String, String)> {
     let store_of: BTreeMap<&str, &str> = model
         .instances

@@ -19,7 +19,7 @@
 //! # }
 //! ```
 
-// The simulator answers many errors on purpose; they are built once per
+// The simulator returns many errors on purpose; they are built once per
 // failing call, so their size does not matter.
 #![allow(clippy::result_large_err)]
 

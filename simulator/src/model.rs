@@ -442,7 +442,7 @@ impl Model {
         writer.flush()
     }
 
-    /// Returns the organization instance, the one that holds permission sets.
+    /// Returns the organization instance, the one that contains permission sets.
     pub fn organization_instance(&self) -> Option<&Instance> {
         self.instances
             .iter()

@@ -150,7 +150,7 @@ impl Fault {
     }
 }
 
-/// What an injected fault does to the call.
+/// The effect of an injected fault on the call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FaultKind {
     /// HTTP 500 with the service's internal error code.

@@ -117,7 +117,7 @@ impl OutputArgs {
 ///
 /// A FIFO is opened without blocking: a blocking open would wait for a
 /// reader in a system call that Ctrl-C cannot interrupt. With no reader the
-/// open fails at once with ENXIO, and the message says what to do.
+/// open fails at once with ENXIO, and the message tells the user what to do.
 fn open_in_place(
     path: &Path,
     metadata: &std::fs::Metadata,

@@ -14,7 +14,7 @@ use rusqlite::types::ValueRef;
 
 use super::QueryError;
 
-/// How rows are printed.
+/// The output format of rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// An aligned text table.

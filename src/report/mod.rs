@@ -17,7 +17,7 @@ use rusqlite::{Connection, Statement};
 
 use crate::store::{self, StoreError};
 
-/// What a query runs.
+/// The SQL source of a query.
 #[derive(Debug, Clone)]
 pub enum QuerySource {
     Report(String),
@@ -66,7 +66,7 @@ pub enum QueryError {
     #[error("interrupted by {signal}; {consequence}")]
     Interrupted {
         signal: &'static str,
-        /// What happened to the rows, for the message.
+        /// The fate of the rows, for the message.
         consequence: &'static str,
     },
 
@@ -171,7 +171,7 @@ pub fn run_query(
     Ok(QueryOutcome { rows, gaps })
 }
 
-/// What a query printed, and what the reader must know about its data.
+/// The result of a query: the rows printed, and the gaps in its data.
 #[derive(Debug)]
 pub struct QueryOutcome {
     pub rows: u64,

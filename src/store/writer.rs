@@ -548,7 +548,7 @@ fn finalize(conn: &Connection, info: &SnapshotInfo, calls: &CallCounts) -> rusql
     }
 
     // ListUsers returns UserStatus only where the Identity Store has it. When
-    // no user of a store has one, disabled users cannot be told apart, and
+    // no user of a store has one, disabled users cannot be identified, and
     // the reports that depend on status must say so.
     conn.execute(
         "INSERT INTO coverage (scope, part, complete, detail) \
@@ -563,7 +563,7 @@ fn finalize(conn: &Connection, info: &SnapshotInfo, calls: &CallCounts) -> rusql
     )?;
     conn.execute(
         "UPDATE coverage SET detail = 'the Identity Store returned no status for any user, so \
-         disabled users cannot be told apart' \
+         disabled users cannot be identified' \
          WHERE part = 'user_status' AND complete = 0",
         [],
     )?;

@@ -80,7 +80,7 @@ impl Moto {
         }
     }
 
-    /// Builds the fixture organization and returns its model, which holds
+    /// Builds the fixture organization and returns its model, which contains
     /// the expected report rows.
     pub fn build_fixture(&self, dir: &Path) -> serde_json::Value {
         let expected = dir.join("expected.json");
@@ -107,7 +107,7 @@ impl Moto {
         command
     }
 
-    /// The `idcdb` binary with the AWS environment pointed at this server.
+    /// Returns the `idcdb` binary with the AWS environment pointed at this server.
     pub fn idcdb(&self) -> Command {
         let mut command = Command::cargo_bin("idcdb").expect("idcdb binary is built");
         set_aws_env(&mut command, &self.endpoint);
@@ -149,7 +149,7 @@ pub fn set_aws_env(command: &mut Command, endpoint: &str) {
         );
 }
 
-/// The `idcdb` binary with no AWS endpoint, for commands that only read files.
+/// Returns the `idcdb` binary with no AWS endpoint, for commands that only read files.
 pub fn idcdb() -> Command {
     Command::cargo_bin("idcdb").expect("idcdb binary is built")
 }

@@ -32,7 +32,7 @@ impl Served {
         self.simulator.as_ref().expect("simulator is running")
     }
 
-    /// The `idcdb` binary with the AWS environment pointed at the simulator.
+    /// Returns the `idcdb` binary with the AWS environment pointed at the simulator.
     pub fn idcdb(&self) -> Command {
         let mut command = super::idcdb();
         super::set_aws_env(&mut command, &self.simulator().endpoint_url());
